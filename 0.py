@@ -1,0 +1,16 @@
+# -*- coding: utf-8 -*-
+"""0.py: train the article's CNN (Deep MNIST for Experts) and print its accuracy.
+
+The network itself is in cnn.py, shared by every script.
+"""
+
+import tensorflow as tf
+
+import tools
+
+args = tools.parse_args(__doc__, steps=True)
+from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+
+with tf.compat.v1.Session() as sess:
+    sess.run(tf.compat.v1.global_variables_initializer())
+    train(args.steps)

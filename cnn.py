@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+"""The article's network: TensorFlow's "Deep MNIST for Experts" CNN, as in its 0.py.
+
+Every script does `from cnn import *` and so shares this one graph (TF 1.x graph mode through
+tf.compat.v1) and `mnist`, the data read from MNIST_data/. The training loop is here too, as train().
+"""
+
+import os
+import sys
+
+import tensorflow as tf
+
+import input_data
+from tools import ROOT, bias_variable, conv2d, max_pool_2x2, weight_variable
+
+tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x
+
+try:
+    mnist = input_data.read_data_sets(os.path.join(ROOT, "MNIST_data"), one_hot=True)
+except input_data.DataError as e:
+    sys.exit("error: %s" % e)
+x = tf.compat.v1.placeholder("float", shape=[None, 784])
+y_ = tf.compat.v1.placeholder("float", shape=[None, 10])
+
+"""
+第1層 (layer 1: convolution and pooling)
+"""
+
+W_conv1 = weight_variable([5, 5, 1, 32])
+b_conv1 = bias_variable([32])
+x_image = tf.reshape(x, [-1, 28, 28, 1])
+h_conv1 = tf.nn.relu(conv2d(x_image, W_conv1) + b_conv1)
+h_pool1 = max_pool_2x2(h_conv1)
+
+"""
+第2層 (layer 2: convolution and pooling)
+"""
+
+W_conv2 = weight_variable([5, 5, 32, 64])
+b_conv2 = bias_variable([64])
+h_conv2 = tf.nn.relu(conv2d(h_pool1, W_conv2) + b_conv2)
+h_pool2 = max_pool_2x2(h_conv2)
+
+"""
+全結合層への変換 (to the fully connected layer)
+"""
+
+W_fc1 = weight_variable([7 * 7 * 64, 1024])
+b_fc1 = bias_variable([1024])
+h_pool2_flat = tf.reshape(h_pool2, [-1, 7 * 7 * 64])
+h_fc1 = tf.nn.relu(tf.matmul(h_pool2_flat, W_fc1) + b_fc1)
+
+"""
+Dropout
+"""
+
+keep_prob = tf.compat.v1.placeholder("float")
+h_fc1_drop = tf.nn.dropout(h_fc1, rate=1 - keep_prob)
+
+"""
+読み出し層 (readout layer)
+"""
+
+W_fc2 = weight_variable([1024, 10])
+b_fc2 = bias_variable([10])
+y_logits = tf.matmul(h_fc1_drop, W_fc2) + b_fc2
+y_conv = tf.nn.softmax(y_logits)
+
+"""
+モデルの学習 (training)
+"""
+
+# The article's -tf.reduce_sum(y_ * tf.log(y_conv)), computed from the logits so it is never NaN.
+cross_entropy = tf.reduce_sum(tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y_logits))
+train_step = tf.compat.v1.train.AdamOptimizer(1e-4).minimize(cross_entropy)
+
+"""
+モデルの評価 (evaluation)
+"""
+
+correct_prediction = tf.equal(tf.argmax(y_conv, 1), tf.argmax(y_, 1))
+accuracy = tf.reduce_mean(tf.cast(correct_prediction, "float"))
+
+
+def train(steps=20000):
+    """The article's training loop, run in the default session: batches of 50, a line every 100 steps."""
+    for i in range(steps):
+        batch = mnist.train.next_batch(50)
+        if i % 100 == 0:
+            train_accuracy = accuracy.eval(feed_dict={
+                x: batch[0], y_: batch[1], keep_prob: 1.0})
+            print("step %d, training accuracy %g" % (i, train_accuracy))
+        train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
+
+    print("test accuracy %g" % accuracy.eval(feed_dict={
+        x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0}))
