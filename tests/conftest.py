@@ -1,0 +1,39 @@
+"""Shared fixtures: a throw-away copy of the repository to run the scripts in, as a user runs them."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class Repo:
+    """A copy of the repository's scripts in a temporary folder, with MNIST_data/ linked in."""
+
+    def __init__(self, path):
+        self.path = path
+        for name in os.listdir(ROOT):
+            if name.endswith(".py"):
+                shutil.copy(os.path.join(ROOT, name), path)
+        os.symlink(os.path.join(ROOT, "MNIST_data"), os.path.join(path, "MNIST_data"))
+
+    def run(self, script, *args, check=True):
+        """Run `python script args` from another folder, to show the scripts do not need a cwd."""
+        result = subprocess.run([sys.executable, os.path.join(self.path, script), *args],
+                                cwd=os.path.dirname(self.path), capture_output=True, text=True)
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def image(self, name):
+        return os.path.join(self.path, "images", name)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    path = tmp_path / "tf-cnn-image"
+    path.mkdir()
+    return Repo(str(path))

@@ -1,0 +1,159 @@
+"""The four scripts, run as a user runs them (`python 3.py ...`) in a copy of the repository."""
+
+import os
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import Repo
+
+ARTICLE_LISTING = """\
+W_conv1:  (5, 5, 1, 32)
+b_conv1:  (32,)
+x_image:  (50, 28, 28, 1)
+h_conv1:  (50, 28, 28, 32)
+h_pool1:  (50, 14, 14, 32)
+W_conv2:  (5, 5, 32, 64)
+b_conv2:  (64,)
+h_conv2:  (50, 14, 14, 64)
+h_pool2:  (50, 7, 7, 64)
+W_fc1:  (3136, 1024)
+b_fc1:  (1024,)
+h_pool2_flat:  (50, 3136)
+h_fc1:  (50, 1024)
+h_fc1_drop:  (50, 1024)
+W_fc2:  (1024, 10)
+b_fc2:  (10,)
+y_conv:  (50, 10)
+"""
+# The sizes of the original repository's images: 8 tiles to a row, 1-pixel gaps.
+TILE_SIZES = {"h_conv1": (231, 115), "h_pool1": (119, 59), "h_conv2": (119, 119), "h_pool2": (63, 63)}
+TILES = ["3_%s_%s_%02d.png" % (tag, layer, i)
+         for tag in ("before", "after") for layer in TILE_SIZES for i in range(10)]
+STEPS = 300
+
+
+def pixels(path):
+    return np.asarray(Image.open(path))
+
+
+def accuracy_of(output):
+    return float(re.search(r"^test accuracy (\S+)$", output, re.M).group(1))
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One `python 3.py --steps 300 --seed 1`, shared by the tests that read its output."""
+    path = tmp_path_factory.mktemp("trained") / "tf-cnn-image"
+    path.mkdir()
+    repo = Repo(str(path))
+    return repo, repo.run("3.py", "--steps", str(STEPS), "--seed", "1").stdout
+
+
+@pytest.fixture(scope="module")
+def untrained(tmp_path_factory):
+    """`python 3.py --steps 0 --seed 1`, twice in two copies: no training at all."""
+    runs = []
+    for name in ("untrained", "untrained-again"):
+        path = tmp_path_factory.mktemp(name) / "tf-cnn-image"
+        path.mkdir()
+        repo = Repo(str(path))
+        runs.append((repo, repo.run("3.py", "--steps", "0", "--seed", "1").stdout))
+    return runs
+
+
+def test_1_prints_the_articles_listing(repo):
+    assert repo.run("1.py").stdout == ARTICLE_LISTING
+
+
+def test_2_writes_fifty_digits(repo):
+    repo.run("2.py")
+    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == ["2.png"]
+    image = Image.open(repo.image("2.png"))
+    assert image.size == (231, 202) and image.mode == "RGB"
+    p = pixels(repo.image("2.png"))
+    assert (p[28, :] == 0x80).all() and (p[:, 28] == 0x80).all(), "gray gaps between digits"
+    assert p[:28, :28].max() == 255 and p[:28, :28].min() == 0, "a digit: white strokes on black"
+
+
+def test_0_trains_and_prints_the_articles_lines(repo):
+    lines = repo.run("0.py", "--steps", "101").stdout.splitlines()
+    assert [re.sub(r"[\d.]+$", "X", line) for line in lines] == [
+        "step 0, training accuracy X", "step 100, training accuracy X", "test accuracy X"]
+
+
+def test_3_writes_the_80_tiles_at_the_original_sizes(trained):
+    repo, _ = trained
+    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(TILES)
+    for name in TILES:
+        image = Image.open(repo.image(name))
+        assert image.size == TILE_SIZES[name[-14:-7]] and image.mode == "RGB", name
+
+
+def test_3_prints_the_articles_lines_for_the_same_inputs(trained):
+    _, stdout = trained
+    lines = stdout.splitlines()
+    assert lines[0] == "Created images. tag = before"
+    assert lines[-2] == "Created images. tag = after"
+    assert re.fullmatch(r"Number:  \[(\d, ){9}\d\]", lines[1]), "plain digits, not np.int64(...)"
+    assert lines[-1] == lines[1], "after shows the same 10 inputs as before"
+    assert [line for line in lines if line.startswith("step ")] == [
+        "step %d, training accuracy %s" % (i, line.rsplit(" ", 1)[1])
+        for i, line in zip(range(0, STEPS, 100), [line for line in lines if line.startswith("step ")])]
+
+
+def test_3_training_raises_accuracy_well_above_chance(trained, untrained):
+    before = accuracy_of(untrained[0][1])
+    after = accuracy_of(trained[1])
+    assert before < 0.3, "an untrained network is near chance (0.1)"
+    assert after > 0.8 and after > before + 0.5
+
+
+def test_3_before_and_after_differ(trained):
+    repo, _ = trained
+    for layer in TILE_SIZES:
+        for i in range(10):
+            before = pixels(repo.image("3_before_%s_%02d.png" % (layer, i)))
+            after = pixels(repo.image("3_after_%s_%02d.png" % (layer, i)))
+            assert (before != after).any(), "training changed %s of input %d" % (layer, i)
+
+
+def test_3_without_training_after_equals_before(untrained):
+    repo, _ = untrained[0]
+    for name in TILES[:40]:
+        assert (pixels(repo.image(name)) == pixels(repo.image(name.replace("before", "after")))).all()
+
+
+def test_3_with_a_seed_repeats_exactly(untrained):
+    (first, first_out), (second, second_out) = untrained
+    assert first_out == second_out
+    for name in TILES:
+        with open(first.image(name), "rb") as a, open(second.image(name), "rb") as b:
+            assert a.read() == b.read(), name
+
+
+def test_bad_data_gives_a_one_line_error_and_writes_nothing(repo):
+    data = os.path.join(repo.path, "MNIST_data")
+    shipped = os.readlink(data)
+    os.remove(data)
+    os.mkdir(data)
+    for name in os.listdir(shipped):
+        os.symlink(os.path.join(shipped, name), os.path.join(data, name))
+    bad = os.path.join(data, "train-images-idx3-ubyte.gz")
+    os.remove(bad)
+    with open(bad, "wb") as f:
+        f.write(b"<html>not found</html>")
+    result = repo.run("3.py", "--steps", "1", check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("error: %s: not a valid gzip file" % bad)
+    assert not os.path.exists(os.path.join(repo.path, "images"))
+
+
+@pytest.mark.parametrize("flag", ["--steps=-1", "--seed=-3", "--steps=many"])
+def test_bad_flags_are_refused(repo, flag):
+    result = repo.run("3.py", flag, check=False)
+    assert result.returncode == 2
+    assert re.search(r"error: (argument --\w+: invalid int value|--\w+ must be)", result.stderr.splitlines()[-1])
