@@ -5,11 +5,12 @@ Importing this module builds no graph and reads no data.
 """
 
 import argparse
+import html
 import os
 
 import numpy as np
 import tensorflow as tf
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 IMAGES_DIR = os.path.join(ROOT, "images")  # where every script writes, whatever the current directory
@@ -70,6 +71,12 @@ def max_pool_2x2(x):
 
 def save_image(file_name, image_ndarray, cols=8):
     """Tile images (count, h, w) of values 0..255, cols to a row with 1-pixel gray gaps, as images/file_name."""
+    canvas = Image.fromarray(tile_images(image_ndarray, cols)).convert("RGB")
+    save_atomically(file_name, lambda path: canvas.save(path, "PNG"))
+
+
+def tile_images(image_ndarray, cols=8):
+    """The canvas of save_image as a 2-D uint8 array."""
     # 画像数, 高さ, 幅 (count, height, width)
     count, h, w = image_ndarray.shape
     # 縦に画像を配置する数 (rows of tiles)
@@ -80,8 +87,7 @@ def save_image(file_name, image_ndarray, cols=8):
     # The article's np.uint8(image) wraps values above 255 around; clip them first.
     cells[:count, :h, :w] = np.clip(image_ndarray, 0, 255)
     canvas = cells.reshape(rows, cols, h + 1, w + 1).swapaxes(1, 2).reshape(rows * (h + 1), cols * (w + 1))
-    canvas = Image.fromarray(canvas[:-1, :-1]).convert("RGB")
-    save_atomically(canvas, file_name)
+    return canvas[:-1, :-1]
 
 
 def channels_to_images(channels):
@@ -90,13 +96,114 @@ def channels_to_images(channels):
     return np.transpose(channels, (2, 0, 1)) * 255
 
 
-def save_atomically(image, file_name, **params):
-    """Save a Pillow image as images/file_name via a temporary name, so no half-written file is left."""
+"""
+比較してみる (comparing: the article's comparison as sheets, the learned filters, a timeline, a page)
+"""
+
+CHANNEL_SIZE = 28   # every layer's channels are enlarged by a whole factor to about this size
+FILTER_ZOOM = 5     # each 5x5 filter of W_conv1 is drawn as 25x25 pixels
+PAD = 8             # white space around everything on a sheet
+LABEL_WIDTH = 64    # the column of layer names
+TITLE_HEIGHT = 16   # the row of column titles
+FRAME_MS, LAST_FRAME_MS = 800, 2500
+
+
+def enlarge(image, factor):
+    """A 2-D image with each pixel repeated factor x factor times."""
+    return image.repeat(factor, axis=0).repeat(factor, axis=1)
+
+
+def layer_tile(images):
+    """One layer's channel images (count, h, w) as its article tile, enlarged so a channel is ~28 px."""
+    return enlarge(tile_images(images), max(1, CHANNEL_SIZE // images.shape[1]))
+
+
+def compare_sheet(digit, label, names, columns):
+    """A sheet with a row per layer: its name, the input digit, then one tile per column.
+
+    digit: the input (28, 28) of 0..255; label: its digit; names: the layers, top to bottom;
+    columns: [(title, [channel images (count, h, w) per layer])]. Returns a 2-D uint8 array.
+    """
+    tiles = [[layer_tile(images) for images in layers] for _, layers in columns]
+    row_heights = [max(column[k].shape[0] for column in tiles) for k in range(len(names))]
+    digits = [enlarge(np.clip(digit, 0, 255).astype(np.uint8), max(1, h // digit.shape[0])) for h in row_heights]
+    widths = [max(d.shape[1] for d in digits)] + [max(t.shape[1] for t in column) for column in tiles]
+    x0 = PAD + LABEL_WIDTH + PAD
+    xs = x0 + np.cumsum([0] + [w + PAD for w in widths])  # left edge of each column
+    ys = PAD + TITLE_HEIGHT + PAD + np.cumsum([0] + [h + PAD for h in row_heights])
+    sheet = Image.new("L", (int(xs[-1]), int(ys[-1])), 255)
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=12)
+    for x, title in zip(xs, ["input: %d" % label] + [title for title, _ in columns]):
+        draw.text((int(x), PAD), title, fill=0, font=font)
+    for k, name in enumerate(names):
+        draw.text((PAD, int(ys[k])), name, fill=0, font=font)
+        for x, image in zip(xs, [digits[k]] + [column[k] for column in tiles]):
+            sheet.paste(Image.fromarray(image), (int(x), int(ys[k])))
+    return np.asarray(sheet)
+
+
+def save_sheet(file_name, sheet):
+    save_atomically(file_name, lambda path: Image.fromarray(sheet).save(path, "PNG"))
+
+
+def save_timeline(file_name, frames):
+    """An animated GIF of sheets (2-D uint8 arrays of one size), the last frame held longer.
+
+    optimize=False keeps every gray level: Pillow's palette optimisation shifts some by a few steps.
+    """
+    images = [Image.fromarray(frame) for frame in frames]
+    durations = [FRAME_MS] * (len(images) - 1) + [LAST_FRAME_MS]
+    save_atomically(file_name, lambda path: images[0].save(
+        path, "GIF", save_all=True, append_images=images[1:], duration=durations, loop=0, optimize=False))
+
+
+def filters_to_images(W):
+    """W_conv1 (5, 5, 1, 32) as 32 images of 0..255, enlarged: 0 is mid-gray, +-max|W| white and black.
+
+    One scale for all the filters, so that they compare with each other.
+    """
+    filters = np.transpose(W[:, :, 0, :], (2, 0, 1))
+    scale = np.abs(filters).max() or 1.0
+    images = np.rint(128 + 127 * filters / scale)
+    return images.repeat(FILTER_ZOOM, axis=1).repeat(FILTER_ZOOM, axis=2)
+
+
+def write_index(summary, sections):
+    """images/index.html, a static page: the summary at the top, then per section its images, named.
+
+    sections: [(heading, [file names in images/])]. Small images are shown enlarged, pixels crisp.
+    """
+    parts = ["<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">',
+             "<title>tf-cnn-image: 3.py</title>", "<style>",
+             "body { font-family: sans-serif; margin: 2em; }",
+             "figure { display: inline-block; margin: 0 1.5em 1.5em 0; vertical-align: top; }",
+             "figcaption { font-family: monospace; font-size: 90%; }",
+             "img { image-rendering: pixelated; border: 1px solid #ccc; }",
+             "</style></head>", "<body>", "<h1>tf-cnn-image: 3.py</h1>",
+             "<p>%s</p>" % html.escape(summary)]
+    for heading, file_names in sections:
+        parts.append("<h2>%s</h2>" % html.escape(heading))
+        for name in file_names:
+            with Image.open(os.path.join(IMAGES_DIR, name)) as image:
+                width = image.width * max(1, 480 // image.width)
+            parts.append('<figure><img src="{0}" width="{1}" alt="{0}"><figcaption>{0}</figcaption></figure>'
+                         .format(html.escape(name), width))
+    parts += ["</body>", "</html>", ""]
+
+    def write(path):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(parts))
+    save_atomically("index.html", write)
+
+
+def save_atomically(file_name, save):
+    """Write images/file_name by save(temporary path), then rename: no half-written file is ever left."""
     os.makedirs(IMAGES_DIR, exist_ok=True)
     path = os.path.join(IMAGES_DIR, file_name)
     tmp = path + ".tmp"
     try:
-        image.save(tmp, format=os.path.splitext(file_name)[1][1:].upper(), **params)
+        save(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

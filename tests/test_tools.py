@@ -84,3 +84,59 @@ def test_channels_to_images_is_the_articles_loop():
     images = tools.channels_to_images(channels)
     assert images.shape == (3, 7, 5)
     np.testing.assert_array_equal(images, article_channels_to_images(channels))
+
+
+# 比較してみる: comparison sheets, filter tiles, timelines
+
+def layer_images(count, size, value):
+    return np.full((count, size, size), value, np.float32)
+
+
+def test_compare_sheet_layout():
+    # Two layers: 32 channels of 28x28 (a 231x115 tile, not enlarged) and 64 of 7x7 (63x63, x4).
+    digit = np.zeros((28, 28))
+    sheet = tools.compare_sheet(digit, 9, ["conv", "pool"], [
+        ("before", [layer_images(32, 28, 200), layer_images(64, 7, 50)]),
+        ("after", [layer_images(32, 28, 210), layer_images(64, 7, 60)])])
+
+    P, top, left = tools.PAD, tools.PAD + tools.TITLE_HEIGHT + tools.PAD, tools.PAD + tools.LABEL_WIDTH + tools.PAD
+    row_heights, column_widths = [115, 63 * 4], [28 * 9, 63 * 4, 63 * 4]  # digit: x4 and x9
+    assert sheet.shape == (top + sum(h + P for h in row_heights), left + sum(w + P for w in column_widths))
+
+    before_x, after_x = left + column_widths[0] + P, left + column_widths[0] + P + column_widths[1] + P
+    conv_y, pool_y = top, top + row_heights[0] + P
+    assert sheet[conv_y, before_x] == 200 and sheet[conv_y + 114, before_x + 230] == 200
+    assert sheet[conv_y + 28, before_x] == tools.GAP_COLOR
+    assert sheet[conv_y, after_x] == 210
+    assert sheet[pool_y, before_x] == 50 and sheet[pool_y + 251, before_x + 251] == 50
+    assert (sheet[pool_y + 28:pool_y + 32, before_x] == tools.GAP_COLOR).all(), "a gap, enlarged x4"
+    assert sheet[pool_y, after_x] == 60
+    assert (sheet[conv_y:conv_y + 112, left:left + 112] == 0).all(), "the digit, x4"
+    assert sheet[P:P + tools.TITLE_HEIGHT].min() < 100, "column titles are drawn"
+    assert sheet[conv_y:conv_y + tools.TITLE_HEIGHT, P:P + tools.LABEL_WIDTH].min() < 100, "layer names"
+
+
+def test_filters_are_gray_at_zero_lighter_positive_darker_negative():
+    W = np.zeros((5, 5, 1, 32), np.float32)
+    W[:, :, 0, 1] = 0.3
+    W[:, :, 0, 2] = -0.3
+    W[2, 2, 0, 3] = 0.15
+    images = tools.filters_to_images(W)
+    assert images.shape == (32, 5 * tools.FILTER_ZOOM, 5 * tools.FILTER_ZOOM)
+    assert (images[0] == 128).all() and (images[4:] == 128).all(), "zero is mid-gray"
+    assert (images[1] == 255).all() and (images[2] == 1).all(), "one scale: +-max|W| is white, black"
+    assert images[3].max() == 192, "half the largest weight is half-way to white"
+    assert (tools.filters_to_images(np.zeros((5, 5, 1, 32))) == 128).all()
+
+
+def test_timeline_has_a_frame_per_sheet_in_order(images_dir):
+    # Every gray level in every frame, and frames that share most pixels (which Pillow stores as deltas).
+    levels = np.arange(40 * 60).reshape(40, 60) % 256
+    frames = [np.where(levels < 200, levels, (levels + shift) % 256).astype(np.uint8) for shift in (0, 1, 2, 3)]
+    tools.save_timeline("t.gif", frames)
+    gif = Image.open(images_dir / "t.gif")
+    assert gif.n_frames == 4 and gif.info["loop"] == 0
+    for k in range(4):
+        gif.seek(k)
+        assert gif.size == (60, 40)
+        assert (np.asarray(gif.convert("L")) == frames[k]).all(), "frame %d" % k
