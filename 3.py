@@ -1,45 +1,72 @@
 # -*- coding: utf-8 -*-
 """3.py: 畳み込み層とプーリング層の画像を作成 (images of the convolution and pooling layers).
 
-Writes images/3_{before,after}_{h_conv1,h_pool1,h_conv2,h_pool2}_{00..09}.png: for each of 10
-inputs, every channel of each layer, before and after training.
+Writes into images/, for 10 inputs, before and after training:
+  3_{before,after}_{h_conv1,h_pool1,h_conv2,h_pool2}_{00..09}.png  every channel of a layer (the article's)
+  3_compare_{00..09}.png     per input, each layer before and after, side by side (比較してみる)
+  3_{before,after}_W_conv1.png  the 32 first-layer filters (gray 0, white positive, black negative)
+  3_timeline_{00..09}.gif    per input, the layers at steps 0, 100, 200, 500, ... of training
+  index.html                 a page with all of them
 """
+
+import datetime
 
 import tensorflow as tf
 
 import tools
-from tools import channels_to_images, save_image
+from tools import channels_to_images, compare_sheet, filters_to_images, save_image, save_sheet, save_timeline
 
 args = tools.parse_args(__doc__, steps=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
-LAYERS = [
-    ("h_conv1", h_conv1),  # 畳み込み1層 (convolution 1)
-    ("h_pool1", h_pool1),  # プーリング1層 (pooling 1)
-    ("h_conv2", h_conv2),  # 畳み込み2層 (convolution 2)
-    ("h_pool2", h_pool2),  # プーリング2層 (pooling 2)
-]
+NAMES = [name for name, _ in LAYERS]
 
 
-def create_images(tag, batch):
-    feed_dict = {x: batch[0], keep_prob: 1.0}
-    results = tf.compat.v1.get_default_session().run([layer for _, layer in LAYERS], feed_dict)
-    for (name, _), layer_result in zip(LAYERS, results):
-        for i, result in enumerate(layer_result):
-            images = channels_to_images(result)
+def layer_outputs(batch):
+    """[layer][input] -> that layer's channels for that input as images (channels, h, w)."""
+    results = tf.compat.v1.get_default_session().run([layer for _, layer in LAYERS],
+                                                      feed_dict={x: batch[0], keep_prob: 1.0})
+    return [[channels_to_images(result) for result in layer_result] for layer_result in results]
+
+
+def create_images(tag, outputs):
+    for name, layer_images in zip(NAMES, outputs):
+        for i, images in enumerate(layer_images):
             save_image("3_%s_%s_%02d.png" % (tag, name, i), images)
+    save_image("3_%s_W_conv1.png" % tag, filters_to_images(W_conv1.eval()))
 
     print("Created images. tag =", tag)
-    print("Number: ", batch[1].argmax(axis=1).tolist())
+    print("Number: ", labels)
 
 
 with tf.compat.v1.Session() as sess:
     sess.run(tf.compat.v1.global_variables_initializer())
     # The same 10 inputs before and after, so that the images compare like with like.
     batch = mnist.train.next_batch(10)
+    labels = batch[1].argmax(axis=1).tolist()
     # 画像作成 (images before training)
-    create_images("before", batch)
-    # トレーニング (training)
-    train(args.steps)
+    timeline = {0: layer_outputs(batch)}
+    create_images("before", timeline[0])
+    # トレーニング (training), looking at the layers now and then for the timeline
+    test_accuracy = train(args.steps, lambda step: timeline.update({step: layer_outputs(batch)}))
     # 画像作成 (images after training)
-    create_images("after", batch)
+    create_images("after", timeline[args.steps])
+
+# 比較してみる (compare): per input, before beside after, and the timeline of all snapshots
+for i, label in enumerate(labels):
+    digit = batch[0][i].reshape(28, 28) * 255
+    save_sheet("3_compare_%02d.png" % i, compare_sheet(digit, label, NAMES, [
+        ("before (step 0)", [layer[i] for layer in timeline[0]]),
+        ("after (step %d)" % args.steps, [layer[i] for layer in timeline[args.steps]])]))
+    save_timeline("3_timeline_%02d.gif" % i, [
+        compare_sheet(digit, label, NAMES, [("step %d" % step, [layer[i] for layer in outputs])])
+        for step, outputs in sorted(timeline.items())])
+
+tools.write_index(
+    "%d training steps, test accuracy %.4f, run on %s"
+    % (args.steps, test_accuracy, datetime.datetime.now().strftime("%Y-%m-%d %H:%M")),
+    [("Input %02d: the digit %d" % (i, label),
+      ["3_compare_%02d.png" % i, "3_timeline_%02d.gif" % i]
+      + ["3_%s_%s_%02d.png" % (tag, name, i) for name in NAMES for tag in ("before", "after")])
+     for i, label in enumerate(labels)]
+    + [("First-layer filters W_conv1", ["3_before_W_conv1.png", "3_after_W_conv1.png"])])

@@ -82,15 +82,41 @@ correct_prediction = tf.equal(tf.argmax(y_conv, 1), tf.argmax(y_, 1))
 accuracy = tf.reduce_mean(tf.cast(correct_prediction, "float"))
 
 
-def train(steps=20000):
-    """The article's training loop, run in the default session: batches of 50, a line every 100 steps."""
+# The layers that 3.py draws, in the article's order.
+LAYERS = [
+    ("h_conv1", h_conv1),  # 畳み込み1層 (convolution 1)
+    ("h_pool1", h_pool1),  # プーリング1層 (pooling 1)
+    ("h_conv2", h_conv2),  # 畳み込み2層 (convolution 2)
+    ("h_pool2", h_pool2),  # プーリング2層 (pooling 2)
+]
+
+
+def snapshot_steps(steps):
+    """Steps at which 3.py's timeline looks at the layers: 0, 100, 200, 500, 1000, ... and the last."""
+    marks = [k * 10 ** e for e in range(2, 10) for k in (1, 2, 5)]
+    return [0] + [mark for mark in marks if mark < steps] + ([steps] if steps else [])
+
+
+def train(steps=20000, snapshot=None):
+    """The article's training loop, in the default session; returns the test accuracy.
+
+    With snapshot, calls snapshot(i) before step i for each i of snapshot_steps(steps), the last one
+    after training.
+    """
+    snapshots = set(snapshot_steps(steps)) if snapshot else set()
     for i in range(steps):
+        if i in snapshots:
+            snapshot(i)
         batch = mnist.train.next_batch(50)
         if i % 100 == 0:
             train_accuracy = accuracy.eval(feed_dict={
                 x: batch[0], y_: batch[1], keep_prob: 1.0})
             print("step %d, training accuracy %g" % (i, train_accuracy))
         train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
+    if steps in snapshots:
+        snapshot(steps)
 
-    print("test accuracy %g" % accuracy.eval(feed_dict={
-        x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0}))
+    test_accuracy = accuracy.eval(feed_dict={
+        x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0})
+    print("test accuracy %g" % test_accuracy)
+    return test_accuracy

@@ -1,5 +1,6 @@
 """The four scripts, run as a user runs them (`python 3.py ...`) in a copy of the repository."""
 
+import html.parser
 import os
 import re
 
@@ -32,7 +33,10 @@ y_conv:  (50, 10)
 TILE_SIZES = {"h_conv1": (231, 115), "h_pool1": (119, 59), "h_conv2": (119, 119), "h_pool2": (63, 63)}
 TILES = ["3_%s_%s_%02d.png" % (tag, layer, i)
          for tag in ("before", "after") for layer in TILE_SIZES for i in range(10)]
-STEPS = 300
+COMPARISONS = ["3_compare_%02d.png" % i for i in range(10)]
+TIMELINES = ["3_timeline_%02d.gif" % i for i in range(10)]
+FILTERS = ["3_before_W_conv1.png", "3_after_W_conv1.png"]
+STEPS = 300  # snapshots at 0, 100, 200, 300
 
 
 def pixels(path):
@@ -86,7 +90,8 @@ def test_0_trains_and_prints_the_articles_lines(repo):
 
 def test_3_writes_the_80_tiles_at_the_original_sizes(trained):
     repo, _ = trained
-    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(TILES)
+    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(
+        TILES + COMPARISONS + TIMELINES + FILTERS + ["index.html"])
     for name in TILES:
         image = Image.open(repo.image(name))
         assert image.size == TILE_SIZES[name[-14:-7]] and image.mode == "RGB", name
@@ -120,16 +125,58 @@ def test_3_before_and_after_differ(trained):
             assert (before != after).any(), "training changed %s of input %d" % (layer, i)
 
 
+def test_3_comparison_sheets_and_timelines(trained):
+    repo, _ = trained
+    top = 32  # below the column titles, which differ between a sheet and a frame
+    for i in range(10):
+        sheet = pixels(repo.image("3_compare_%02d.png" % i))
+        gif = Image.open(repo.image("3_timeline_%02d.gif" % i))
+        assert gif.n_frames == 4
+        frames = []
+        for k in range(4):
+            gif.seek(k)
+            frames.append(np.asarray(gif.convert("L")))
+        assert all(frame.shape == frames[0].shape for frame in frames)
+        # A frame is the sheet with one column of activations: step 0 is "before", the last "after".
+        width = sheet.shape[1] - frames[0].shape[1]
+        column = slice(frames[0].shape[1] - width, frames[0].shape[1])
+        assert (frames[0][top:, column] == sheet[top:, column]).all()
+        assert (frames[-1][top:, column] == sheet[top:, -width:]).all()
+        assert (frames[1][top:, column] != frames[2][top:, column]).any()
+    for name in FILTERS:
+        assert Image.open(repo.image(name)).size == (207, 103)
+    assert (pixels(repo.image(FILTERS[0])) != pixels(repo.image(FILTERS[1]))).any()
+
+
+def test_3_index_html_shows_every_output(trained):
+    repo, _ = trained
+    sources, texts = [], []
+
+    class Parser(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                sources.append(dict(attrs)["src"])
+
+        def handle_data(self, data):
+            texts.append(data)
+
+    with open(repo.image("index.html"), encoding="utf-8") as f:
+        Parser().feed(f.read())
+    assert sorted(sources) == sorted(TILES + COMPARISONS + TIMELINES + FILTERS)
+    assert all(os.path.exists(repo.image(src)) for src in sources)
+    assert re.search(r"%d training steps, test accuracy 0\.\d{4}, run on \d{4}-\d\d-\d\d" % STEPS, "".join(texts))
+
+
 def test_3_without_training_after_equals_before(untrained):
     repo, _ = untrained[0]
-    for name in TILES[:40]:
+    for name in TILES[:40] + FILTERS[:1]:
         assert (pixels(repo.image(name)) == pixels(repo.image(name.replace("before", "after")))).all()
 
 
 def test_3_with_a_seed_repeats_exactly(untrained):
     (first, first_out), (second, second_out) = untrained
     assert first_out == second_out
-    for name in TILES:
+    for name in TILES + COMPARISONS + TIMELINES + FILTERS:
         with open(first.image(name), "rb") as a, open(second.image(name), "rb") as b:
             assert a.read() == b.read(), name
 
