@@ -63,12 +63,18 @@ def read_data_sets(train_dir, one_hot=False, validation_size=5000):
 
 
 class DataSet:
-    """Images (n, 784) float32 in [0, 1] and their labels, served in shuffled mini-batches."""
+    """Images (n, 784) float32 in [0, 1] and their labels, served in shuffled mini-batches.
+
+    `images` and `labels` stay in file order: the shuffling permutes an index, and a batch gathers
+    its rows, which spares copying the whole set at every epoch as TF 1.x did. The batches are TF
+    1.x's, draw for draw.
+    """
 
     def __init__(self, images, labels):
         self._images = images
         self._labels = labels
         self._num_examples = len(images)
+        self._order = np.arange(self._num_examples)  # the current epoch's order of the examples
         self._epochs_completed = 0
         self._index_in_epoch = 0
 
@@ -80,8 +86,7 @@ class DataSet:
     def _shuffle(self):
         perm = np.arange(self._num_examples)
         np.random.shuffle(perm)  # numpy's global generator, as TF 1.x: np.random.seed() repeats it
-        self._images = self._images[perm]
-        self._labels = self._labels[perm]
+        self._order = self._order[perm]
 
     def next_batch(self, batch_size):
         """The next batch_size examples: TF 1.x's semantics, shuffling at the start of each epoch.
@@ -94,16 +99,15 @@ class DataSet:
             self._shuffle()
         if start + batch_size <= self._num_examples:
             self._index_in_epoch = start + batch_size
-            return self._images[start:self._index_in_epoch], self._labels[start:self._index_in_epoch]
-        # Finished epoch: keep its rest, reshuffle, and fill the batch from the new epoch.
-        self._epochs_completed += 1
-        images_rest_part = self._images[start:]
-        labels_rest_part = self._labels[start:]
-        self._shuffle()
-        self._index_in_epoch = batch_size - len(images_rest_part)
-        end = self._index_in_epoch
-        return (np.concatenate((images_rest_part, self._images[:end])),
-                np.concatenate((labels_rest_part, self._labels[:end])))
+            batch = self._order[start:self._index_in_epoch]
+        else:
+            # Finished epoch: keep its rest, reshuffle, and fill the batch from the new epoch.
+            self._epochs_completed += 1
+            rest = self._order[start:]
+            self._shuffle()
+            self._index_in_epoch = batch_size - len(rest)
+            batch = np.concatenate((rest, self._order[:self._index_in_epoch]))
+        return self._images[batch], self._labels[batch]
 
 
 def maybe_download(name, work_directory):
@@ -167,8 +171,9 @@ def _read_idx(path, magic, ndim):
 def read_images(path):
     """Images as (n, rows * cols) float32 in [0, 1]."""
     images = _read_idx(path, IMAGE_MAGIC, 3)
-    images = images.reshape(len(images), -1).astype(np.float32)
-    return np.multiply(images, 1.0 / 255.0)
+    # TF 1.x's float32(pixel) * (1 / 255), looked up in a table: one pass over the data instead of two.
+    scale = np.arange(256, dtype=np.float32) * np.float32(1.0 / 255.0)
+    return scale[images.reshape(len(images), -1)]
 
 
 def read_labels(path, count, one_hot):

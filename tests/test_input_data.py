@@ -182,3 +182,44 @@ def test_missing_file_without_network_says_where_to_put_the_files(data_dir, monk
     assert message.startswith(str(data_dir / "train-images-idx3-ubyte.gz") + ": missing")
     assert "copy the four MNIST .gz files into %s" % data_dir in message and "\n" not in message
     assert os.listdir(data_dir) and not [p for p in os.listdir(data_dir) if p.endswith(".part")]
+
+
+class TF1DataSet:
+    """TF 1.x's DataSet.next_batch (shuffle=True), which shuffled by copying the whole set."""
+
+    def __init__(self, images, labels):
+        self._images, self._labels, self._n = images, labels, len(images)
+        self.epochs_completed, self._index_in_epoch = 0, 0
+
+    def next_batch(self, batch_size):
+        start = self._index_in_epoch
+        if self.epochs_completed == 0 and start == 0:
+            perm0 = np.arange(self._n)
+            np.random.shuffle(perm0)
+            self._images, self._labels = self._images[perm0], self._labels[perm0]
+        if start + batch_size > self._n:
+            self.epochs_completed += 1
+            images_rest, labels_rest = self._images[start:], self._labels[start:]
+            perm = np.arange(self._n)
+            np.random.shuffle(perm)
+            self._images, self._labels = self._images[perm], self._labels[perm]
+            self._index_in_epoch = end = batch_size - len(images_rest)
+            return (np.concatenate((images_rest, self._images[:end])),
+                    np.concatenate((labels_rest, self._labels[:end])))
+        self._index_in_epoch += batch_size
+        return self._images[start:self._index_in_epoch], self._labels[start:self._index_in_epoch]
+
+
+@pytest.mark.parametrize("batch_size", [7, 50, 101, 1003])
+def test_next_batch_draws_tf1s_batches(batch_size):
+    images = np.arange(1003 * 3, dtype=np.float32).reshape(1003, 3)
+    labels = np.arange(1003)
+    np.random.seed(5)
+    tf1 = TF1DataSet(images, labels)
+    expected = [tf1.next_batch(batch_size) for _ in range(300)]
+    np.random.seed(5)
+    ours = input_data.DataSet(images, labels)
+    for want, got in zip(expected, (ours.next_batch(batch_size) for _ in range(300))):
+        np.testing.assert_array_equal(want[0], got[0])
+        np.testing.assert_array_equal(want[1], got[1])
+    assert ours.epochs_completed == tf1.epochs_completed > 0
