@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+"""bench.py: how fast the port trains, against this machine's limit.
+
+Prints one table and writes it as JSON (--json). Measures, in this process:
+  - training steps/s of the article's step (batch 50, cnn.train_step) in a bare loop, and the same
+    steps as train() runs them (next_batch, the accuracy line every 100 steps, 3.py's snapshots),
+    in interleaved windows of --steps steps; medians;
+  - the GFLOP/s that gives, against a large float32 matmul's GFLOP/s in the same process;
+and, running `python 3.py --steps N` as a user does (in a copy of the repository):
+  - the time from its start to the first image written, and the whole run;
+  - the whole run split into import, data, graph, training, evaluation and images (from a second
+    run, under cProfile once TensorFlow is imported), and the rest.
+"""
+
+import time
+
+START = time.perf_counter()
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import pstats  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+parser.add_argument("--steps", type=int, default=40, metavar="N",
+                    help="training steps in each timed window (default: %(default)s)")
+parser.add_argument("--windows", type=int, default=3, metavar="N",
+                    help="timed windows of each kind, interleaved (default: %(default)s)")
+parser.add_argument("--run-steps", type=int, default=20, metavar="N",
+                    help="--steps of the timed `python 3.py` runs (default: %(default)s; 20000 for a full run)")
+parser.add_argument("--json", default="bench.json", metavar="FILE", help="where to write the table (default: %(default)s)")
+args = parser.parse_args()
+if args.steps < 1 or args.windows < 1 or args.run_steps < 0:
+    parser.error("--steps and --windows must be 1 or more, --run-steps 0 or more")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+import cnn  # noqa: E402
+import input_data  # noqa: E402
+from tools import ROOT, channels_to_images  # noqa: E402
+
+# FLOP of one training step, batch 50: a multiply-add is 2 FLOP. Forward: each conv and dense layer's
+# multiply-adds; backward: the weight gradient and the input gradient, each as many again, except the
+# input gradient of conv1 (its input is the data, which needs none).
+BATCH = 50
+FORWARD_MACS = {  # per example: outputs x inputs per output
+    "conv1": 28 * 28 * 32 * (5 * 5 * 1),
+    "conv2": 14 * 14 * 64 * (5 * 5 * 32),
+    "fc1": 3136 * 1024,
+    "fc2": 1024 * 10,
+}
+STEP_FLOP = BATCH * 2 * (3 * sum(FORWARD_MACS.values()) - FORWARD_MACS["conv1"])
+
+
+def matmul_gflops(sess, n=2048, repeats=7):
+    """float32 GFLOP/s of an n x n matmul, the best this machine does with TensorFlow."""
+    a = tf.Variable(tf.random.normal([n, n]))
+    product = tf.matmul(a, a)
+    sess.run(a.initializer)
+    sess.run(product.op)
+    seconds = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        sess.run(product.op)
+        seconds.append(time.perf_counter() - t)
+    return 2 * n ** 3 / statistics.median(seconds) / 1e9
+
+
+def training_rates(sess):
+    """Steps/s of the bare step and of train(), and train()'s rate over the bare one.
+
+    Windows of args.steps steps alternate between the two; the ratio is the median of each pair's,
+    so that the machine's drift from minute to minute cancels out.
+    """
+    x, y_, keep_prob = cnn.x, cnn.y_, cnn.keep_prob
+    batches = [cnn.mnist.train.next_batch(BATCH) for _ in range(args.steps)]
+    inputs = cnn.mnist.train.next_batch(10)
+    # train() ends with the test accuracy over 10,000 images: a tiny test set keeps that out of the
+    # per-step figure (it is timed once, as evaluation, in the 3.py run).
+    cnn.mnist = cnn.mnist._replace(test=input_data.DataSet(*inputs))
+
+    def snapshot(step):  # what 3.py does at each snapshot step
+        for result in sess.run([layer for _, layer in cnn.LAYERS], {x: inputs[0], keep_prob: 1.0}):
+            [channels_to_images(r) for r in result]
+
+    for batch in batches[:20]:  # warm-up
+        sess.run(cnn.train_step, {x: batch[0], y_: batch[1], keep_prob: 0.5})
+    bare, trained = [], []
+    for _ in range(args.windows):
+        t = time.perf_counter()
+        for batch in batches:
+            sess.run(cnn.train_step, {x: batch[0], y_: batch[1], keep_prob: 0.5})
+        bare.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            cnn.train(args.steps, snapshot)
+        trained.append(time.perf_counter() - t)
+    ratio = statistics.median(b / t for b, t in zip(bare, trained))
+    return args.steps / statistics.median(bare), args.steps / statistics.median(trained), ratio
+
+
+def copy_of_repository(folder):
+    for name in os.listdir(ROOT):
+        if name.endswith(".py"):
+            shutil.copy(os.path.join(ROOT, name), folder)
+    os.symlink(os.path.join(ROOT, "MNIST_data"), os.path.join(folder, "MNIST_data"))
+
+
+def time_3py(folder):
+    """Seconds from starting `python 3.py` to its first image in images/, and to its end."""
+    images = os.path.join(folder, "images")
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, os.path.join(folder, "3.py"), "--steps", str(args.run_steps)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = None
+    while process.poll() is None:
+        if first is None and os.path.isdir(images) and any(n.endswith(".png") for n in os.listdir(images)):
+            first = time.perf_counter() - start
+        time.sleep(0.01)
+    if process.returncode != 0:
+        sys.exit("bench.py: python 3.py failed with exit status %d" % process.returncode)
+    return first, time.perf_counter() - start
+
+
+# Runs a script as `python script args` does, under cProfile once its imports are in: the profiler
+# would slow TensorFlow's import, a tree of thousands of modules, several times over.
+RUNNER = """
+import cProfile, os, runpy, sys, time
+start = time.perf_counter()
+import numpy, PIL.Image, tensorflow
+imports = time.perf_counter() - start
+profile, sys.argv = sys.argv[1], sys.argv[2:]
+sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[0])))
+cProfile.run("runpy.run_path(sys.argv[0], run_name='__main__')", profile)
+print(imports)
+"""
+
+
+def split_3py(folder):
+    """Seconds of each part of a `python 3.py` run, the rest (Python's start, the session, ...) as other."""
+    profile = os.path.join(folder, "3.prof")
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-c", RUNNER, profile, os.path.join(folder, "3.py"), "--steps",
+                          str(args.run_steps)], check=True, capture_output=True, text=True)
+    total = time.perf_counter() - start
+    stats = pstats.Stats(profile).stats  # (file, line, function) -> (calls, ..., own time, cumulative time)
+
+    def cumulative(file_name, *functions):
+        return sum(v[3] for (f, _, fn), v in stats.items() if os.path.basename(f) == file_name and fn in functions)
+
+    parts = {"import": float(run.stdout.split()[-1])}  # TensorFlow, NumPy, Pillow
+    parts["data"] = cumulative("input_data.py", "read_data_sets")
+    parts["graph"] = cumulative("cnn.py", "<module>") - parts["data"]
+    parts["evaluation"] = cumulative("tensor.py", "eval")  # every accuracy.eval()
+    parts["training"] = cumulative("cnn.py", "train") - parts["evaluation"]
+    parts["images"] = (cumulative("3.py", "create_images", "layer_outputs")
+                       + cumulative("tools.py", "compare_sheet", "save_sheet", "save_timeline", "write_index"))
+    parts["other"] = total - sum(parts.values())
+    return total, parts
+
+
+with tf.compat.v1.Session() as sess:
+    sess.run(tf.compat.v1.global_variables_initializer())
+    bare_rate, train_rate, train_ratio = training_rates(sess)
+    matmul = matmul_gflops(sess)
+
+with tempfile.TemporaryDirectory() as folder:
+    copy_of_repository(folder)
+    first_image, run_seconds = time_3py(folder)
+    shutil.rmtree(os.path.join(folder, "images"))
+    profiled_seconds, parts = split_3py(folder)
+
+step_gflops = STEP_FLOP * bare_rate / 1e9
+table = {
+    "date": time.strftime("%Y-%m-%d"),
+    "cpu": next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor(),
+    "cores": os.cpu_count(),
+    "tensorflow": tf.__version__,
+    "numpy": np.__version__,
+    "python": platform.python_version(),
+    "window_steps": args.steps,
+    "windows": args.windows,
+    "step_gflop": STEP_FLOP / 1e9,
+    "bare_steps_per_s": bare_rate,
+    "train_steps_per_s": train_rate,
+    "train_to_bare_ratio": train_ratio,
+    "step_gflops": step_gflops,
+    "matmul_gflops": matmul,
+    "step_fraction_of_matmul": step_gflops / matmul,
+    "run_steps": args.run_steps,
+    "start_to_first_image_s": first_image,
+    "run_s": run_seconds,
+    "profiled_run_s": profiled_seconds,
+    "split_s": parts,
+    "bench_s": time.perf_counter() - START,
+}
+
+print("bench.py, %s, %s (%d cores), TensorFlow %s" % (table["date"], table["cpu"], table["cores"], table["tensorflow"]))
+print("%-44s %10s" % ("", "value"))
+rows = [
+    ("training step, bare loop (steps/s)", bare_rate),
+    ("training step, as train() runs it (steps/s)", train_rate),
+    ("train() / bare loop", table["train_to_bare_ratio"]),
+    ("FLOP per step (GFLOP)", table["step_gflop"]),
+    ("step rate (GFLOP/s)", step_gflops),
+    ("float32 matmul 2048 (GFLOP/s)", matmul),
+    ("step / matmul", table["step_fraction_of_matmul"]),
+    ("python 3.py --steps %d: first image (s)" % args.run_steps, first_image),
+    ("python 3.py --steps %d: whole run (s)" % args.run_steps, run_seconds),
+    ("the same under cProfile (s), of which:", profiled_seconds),
+] + [("  %s (s)" % name, seconds) for name, seconds in parts.items()]
+for name, value in rows:
+    print("%-44s %10.3f" % (name, value))
+with open(args.json + ".tmp", "w") as f:
+    json.dump(table, f, indent=2)
+os.replace(args.json + ".tmp", args.json)
+print("written:", args.json)
