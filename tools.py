@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""The article's helpers: the layer builders of 0.py, and save_image / channels_to_images.
+"""The article's helpers: the layer builders of 0.py, save_image and channels_to_images, and what
+3.py composes from them (comparison sheets, filter tiles, timelines, the index page).
 
 Importing this module builds no graph and reads no data.
 """
