@@ -83,9 +83,8 @@ def test_2_writes_fifty_digits(repo):
 
 
 def test_0_trains_and_prints_the_articles_lines(repo):
-    lines = repo.run("0.py", "--steps", "101").stdout.splitlines()
-    assert [re.sub(r"[\d.]+$", "X", line) for line in lines] == [
-        "step 0, training accuracy X", "step 100, training accuracy X", "test accuracy X"]
+    lines = repo.run("0.py", "--steps", "1").stdout.splitlines()
+    assert [re.sub(r"[\d.]+$", "X", line) for line in lines] == ["step 0, training accuracy X", "test accuracy X"]
 
 
 def test_3_writes_the_80_tiles_at_the_original_sizes(trained):
