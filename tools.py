@@ -110,8 +110,8 @@ FRAME_MS, LAST_FRAME_MS = 800, 2500
 
 
 def enlarge(image, factor):
-    """A 2-D image with each pixel repeated factor x factor times."""
-    return image.repeat(factor, axis=0).repeat(factor, axis=1)
+    """An image (or a stack of them) with each pixel repeated factor x factor times."""
+    return image.repeat(factor, axis=-2).repeat(factor, axis=-1)
 
 
 def layer_tile(images):
@@ -166,8 +166,7 @@ def filters_to_images(W):
     """
     filters = np.transpose(W[:, :, 0, :], (2, 0, 1))
     scale = np.abs(filters).max() or 1.0
-    images = np.rint(128 + 127 * filters / scale)
-    return images.repeat(FILTER_ZOOM, axis=1).repeat(FILTER_ZOOM, axis=2)
+    return enlarge(np.rint(128 + 127 * filters / scale), FILTER_ZOOM)
 
 
 def write_index(summary, sections):
