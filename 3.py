@@ -24,8 +24,7 @@ NAMES = [name for name, _ in LAYERS]
 
 def layer_outputs(batch):
     """[layer][input] -> that layer's channels for that input as images (channels, h, w)."""
-    results = tf.compat.v1.get_default_session().run([layer for _, layer in LAYERS],
-                                                      feed_dict={x: batch[0], keep_prob: 1.0})
+    results = sess.run([layer for _, layer in LAYERS], feed_dict={x: batch[0], keep_prob: 1.0})
     return [[channels_to_images(result) for result in layer_result] for layer_result in results]
 
 
