@@ -14,18 +14,12 @@ import datetime
 import tensorflow as tf
 
 import tools
-from tools import channels_to_images, compare_sheet, filters_to_images, save_image, save_sheet, save_timeline
+from tools import compare_sheet, filters_to_images, save_image, save_sheet, save_timeline
 
 args = tools.parse_args(__doc__, steps=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 NAMES = [name for name, _ in LAYERS]
-
-
-def layer_outputs(batch):
-    """[layer][input] -> that layer's channels for that input as images (channels, h, w)."""
-    results = sess.run([layer for _, layer in LAYERS], feed_dict={x: batch[0], keep_prob: 1.0})
-    return [[channels_to_images(result) for result in layer_result] for layer_result in results]
 
 
 def create_images(tag, outputs):
@@ -44,10 +38,10 @@ with tf.compat.v1.Session() as sess:
     batch = mnist.train.next_batch(10)
     labels = batch[1].argmax(axis=1).tolist()
     # 画像作成 (images before training)
-    timeline = {0: layer_outputs(batch)}
+    timeline = {0: layer_outputs(batch[0])}
     create_images("before", timeline[0])
     # トレーニング (training), looking at the layers now and then for the timeline
-    test_accuracy = train(args.steps, lambda step: timeline.update({step: layer_outputs(batch)}))
+    test_accuracy = train(args.steps, lambda step: timeline.update({step: layer_outputs(batch[0])}))
     # 画像作成 (images after training)
     create_images("after", timeline[args.steps])
 

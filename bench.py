@@ -46,7 +46,7 @@ import tensorflow as tf  # noqa: E402
 
 import cnn  # noqa: E402
 import input_data  # noqa: E402
-from tools import ROOT, channels_to_images  # noqa: E402
+from tools import ROOT  # noqa: E402
 
 # FLOP of one training step, batch 50: a multiply-add is 2 FLOP. Forward: each conv and dense layer's
 # multiply-adds; backward: the weight gradient and the input gradient, each as many again, except the
@@ -89,8 +89,7 @@ def training_rates(sess):
     cnn.mnist = cnn.mnist._replace(test=input_data.DataSet(*inputs))
 
     def snapshot(step):  # what 3.py does at each snapshot step
-        for result in sess.run([layer for _, layer in cnn.LAYERS], {x: inputs[0], keep_prob: 1.0}):
-            [channels_to_images(r) for r in result]
+        cnn.layer_outputs(inputs[0])
 
     for batch in batches[:20]:  # warm-up
         sess.run(cnn.train_step, {x: batch[0], y_: batch[1], keep_prob: 0.5})
@@ -162,7 +161,7 @@ def split_3py(folder):
     parts["graph"] = cumulative("cnn.py", "<module>") - parts["data"]
     parts["evaluation"] = cumulative("tensor.py", "eval")  # every accuracy.eval()
     parts["training"] = cumulative("cnn.py", "train") - parts["evaluation"]
-    parts["images"] = (cumulative("3.py", "create_images", "layer_outputs")
+    parts["images"] = (cumulative("3.py", "create_images")
                        + cumulative("tools.py", "compare_sheet", "save_sheet", "save_timeline", "write_index"))
     parts["other"] = total - sum(parts.values())
     return total, parts

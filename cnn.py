@@ -11,7 +11,7 @@ import sys
 import tensorflow as tf
 
 import input_data
-from tools import ROOT, bias_variable, conv2d, max_pool_2x2, weight_variable
+from tools import ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
 
 tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x
 
@@ -89,6 +89,13 @@ LAYERS = [
     ("h_conv2", h_conv2),  # 畳み込み2層 (convolution 2)
     ("h_pool2", h_pool2),  # プーリング2層 (pooling 2)
 ]
+
+
+def layer_outputs(images):
+    """[layer][input] -> that layer's channels for that input as images (channels, h, w)."""
+    results = tf.compat.v1.get_default_session().run([layer for _, layer in LAYERS],
+                                                      feed_dict={x: images, keep_prob: 1.0})
+    return [[channels_to_images(result) for result in layer_result] for layer_result in results]
 
 
 def snapshot_steps(steps):
