@@ -156,10 +156,15 @@ def split_3py(folder):
     def cumulative(file_name, *functions):
         return sum(v[3] for (f, _, fn), v in stats.items() if os.path.basename(f) == file_name and fn in functions)
 
+    def called_from(file_name, function, caller_file, caller_function):  # cumulative, of the calls from one caller
+        return sum(t[3] for (f, _, fn), v in stats.items() if os.path.basename(f) == file_name and fn == function
+                   for (cf, _, cfn), t in v[4].items() if os.path.basename(cf) == caller_file and cfn == caller_function)
+
     parts = {"import": float(run.stdout.split()[-1])}  # TensorFlow, NumPy, Pillow
     parts["data"] = cumulative("input_data.py", "read_data_sets")
     parts["graph"] = cumulative("cnn.py", "<module>") - parts["data"]
-    parts["evaluation"] = cumulative("tensor.py", "eval")  # every accuracy.eval()
+    # train()'s accuracy.eval() calls: the lines every 100 steps and the test accuracy (not 3.py's W_conv1.eval())
+    parts["evaluation"] = called_from("tensor.py", "eval", "cnn.py", "train")
     parts["training"] = cumulative("cnn.py", "train") - parts["evaluation"]
     parts["images"] = (cumulative("3.py", "create_images")
                        + cumulative("tools.py", "compare_sheet", "save_sheet", "save_timeline", "write_index"))

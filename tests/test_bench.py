@@ -24,6 +24,6 @@ def test_bench_writes_every_field(tmp_path):
     assert abs(table["step_gflop"] - 4.1025) < 0.0001
     assert table["bare_steps_per_s"] > 0 and table["matmul_gflops"] > 0
     assert 0 < table["start_to_first_image_s"] < table["run_s"]
-    assert all(seconds >= 0 for seconds in table["split_s"].values())
+    assert min(table["split_s"].values()) >= 0, table["split_s"]
     assert "training step, bare loop (steps/s)" in result.stdout
     assert not os.path.exists(out.with_suffix(".json.tmp"))
