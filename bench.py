@@ -101,7 +101,7 @@ def training_rates(sess):
         bare.append(time.perf_counter() - t)
         t = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            cnn.train(args.steps, snapshot)
+            cnn.train(args.steps, snapshot, model_dir=None)  # leaves the user's model/ alone
         trained.append(time.perf_counter() - t)
     ratio = statistics.median(b / t for b, t in zip(bare, trained))
     return args.steps / statistics.median(bare), args.steps / statistics.median(trained), ratio
@@ -167,7 +167,7 @@ def split_3py(folder):
     parts["evaluation"] = called_from("tensor.py", "eval", "cnn.py", "train")
     parts["training"] = cumulative("cnn.py", "train") - parts["evaluation"]
     parts["images"] = (cumulative("3.py", "create_images")
-                       + cumulative("tools.py", "compare_sheet", "save_sheet", "save_timeline", "write_index"))
+                       + cumulative("tools.py", "compare_sheet", "save_sheet", "save_timeline", "write_page"))
     parts["other"] = total - sum(parts.values())
     return total, parts
 

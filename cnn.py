@@ -5,8 +5,13 @@ Every script does `from cnn import *` and so shares this one graph (TF 1.x graph
 tf.compat.v1) and `mnist`, the data read from MNIST_data/. The training loop is here too, as train().
 """
 
+import contextlib
+import datetime
+import json
 import os
+import shutil
 import sys
+import tempfile
 
 import tensorflow as tf
 
@@ -104,26 +109,92 @@ def snapshot_steps(steps):
     return [0] + [mark for mark in marks if mark < steps] + ([steps] if steps else [])
 
 
-def train(steps=20000, snapshot=None):
+"""
+モデルの保存 (saving the model): the eight variables before and after training, in model/
+"""
+
+MODEL_DIR = os.path.join(ROOT, "model")
+VARIABLES = {"W_conv1": W_conv1, "b_conv1": b_conv1, "W_conv2": W_conv2, "b_conv2": b_conv2,
+             "W_fc1": W_fc1, "b_fc1": b_fc1, "W_fc2": W_fc2, "b_fc2": b_fc2}  # not Adam's slots
+saver = tf.compat.v1.train.Saver(VARIABLES, max_to_keep=None)
+
+
+@contextlib.contextmanager
+def new_model(model_dir):
+    """A new folder for a run's checkpoints, beside model_dir, that replaces model_dir as a whole when
+    the run completes, and is removed if it does not. model_dir None: nothing is saved."""
+    if model_dir is None:
+        yield None
+        return
+    folder = tempfile.mkdtemp(prefix=".model-new-", dir=os.path.dirname(model_dir))
+    os.chmod(folder, 0o755)  # mkdtemp makes it private; model/ is an ordinary folder
+    try:
+        yield folder
+        # A folder can't be renamed over another: move the old one aside, then put the new one in.
+        old = tempfile.mkdtemp(prefix=".model-old-", dir=os.path.dirname(model_dir))
+        if os.path.exists(model_dir):
+            os.replace(model_dir, os.path.join(old, "model"))
+        os.replace(folder, model_dir)
+        shutil.rmtree(old)
+    finally:
+        if os.path.exists(folder):
+            shutil.rmtree(folder)
+
+
+def save_model(folder, tag, **facts):
+    """Checkpoint the eight variables as folder/tag ("before" or "after"); facts go into run.json."""
+    if folder is None:
+        return
+    saver.save(tf.compat.v1.get_default_session(), os.path.join(folder, tag),
+               write_meta_graph=False, write_state=False)
+    if facts:
+        facts.update(seed=tf.compat.v1.get_default_graph().seed,
+                     date=datetime.datetime.now().isoformat(timespec="seconds"), tensorflow=tf.__version__)
+        with open(os.path.join(folder, "run.json"), "w", encoding="utf-8") as f:
+            json.dump(facts, f, indent=2)
+
+
+def restore_model(tag="after", model_dir=MODEL_DIR):
+    """Load the weights saved before or after training into the default session; returns run.json."""
+    try:
+        with open(os.path.join(model_dir, "run.json"), encoding="utf-8") as f:
+            facts = json.load(f)
+        saver.restore(tf.compat.v1.get_default_session(), os.path.join(model_dir, tag))
+    except (OSError, ValueError, KeyError, tf.errors.OpError) as e:
+        sys.exit("error: %s: not a whole model saved by a training run (%s)" % (model_dir, str(e).splitlines()[0]))
+    return facts
+
+
+def describe_run(facts):
+    """One line saying which training run a saved model comes from."""
+    return "model/: %d training steps, seed %s, test accuracy %.4f, trained %s" % (
+        facts["steps"], facts["seed"], facts["test_accuracy"], facts["date"])
+
+
+def train(steps=20000, snapshot=None, model_dir=MODEL_DIR):
     """The article's training loop, in the default session; returns the test accuracy.
 
     With snapshot, calls snapshot(i) before step i for each i of snapshot_steps(steps), the last one
-    after training.
+    after training. The weights before and after training are saved in model_dir (None: not saved),
+    which replaces the previous run's as a whole once this run is complete.
     """
     snapshots = set(snapshot_steps(steps)) if snapshot else set()
-    for i in range(steps):
-        if i in snapshots:
-            snapshot(i)
-        batch = mnist.train.next_batch(50)
-        if i % 100 == 0:
-            train_accuracy = accuracy.eval(feed_dict={
-                x: batch[0], y_: batch[1], keep_prob: 1.0})
-            print("step %d, training accuracy %g" % (i, train_accuracy))
-        train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
-    if steps in snapshots:
-        snapshot(steps)
+    with new_model(model_dir) as model:
+        save_model(model, "before")
+        for i in range(steps):
+            if i in snapshots:
+                snapshot(i)
+            batch = mnist.train.next_batch(50)
+            if i % 100 == 0:
+                train_accuracy = accuracy.eval(feed_dict={
+                    x: batch[0], y_: batch[1], keep_prob: 1.0})
+                print("step %d, training accuracy %g" % (i, train_accuracy))
+            train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
+        if steps in snapshots:
+            snapshot(steps)
 
-    test_accuracy = accuracy.eval(feed_dict={
-        x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0})
-    print("test accuracy %g" % test_accuracy)
+        test_accuracy = accuracy.eval(feed_dict={
+            x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0})
+        print("test accuracy %g" % test_accuracy)
+        save_model(model, "after", steps=steps, test_accuracy=float(test_accuracy))
     return test_accuracy

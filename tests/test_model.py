@@ -1,0 +1,107 @@
+"""model/: the weights a training run saves before and after, restored as they were."""
+
+import datetime
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import cnn
+import input_data
+
+
+@pytest.fixture
+def quick_test_set(monkeypatch):
+    """train() ends on the test accuracy over 10,000 images; 100 keep these tests quick."""
+    test = cnn.mnist.test
+    monkeypatch.setattr(cnn, "mnist", cnn.mnist._replace(test=input_data.DataSet(test.images[:100], test.labels[:100])))
+
+
+def run(steps, model_dir, snapshot=None):
+    """A fresh training run of steps steps saved in model_dir: the variables' values before and after."""
+    with tf.compat.v1.Session() as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        before = sess.run(cnn.VARIABLES)
+        accuracy = cnn.train(steps, snapshot, model_dir=model_dir)
+        return before, sess.run(cnn.VARIABLES), accuracy
+
+
+def restored(tag, model_dir):
+    with tf.compat.v1.Session() as sess:
+        facts = cnn.restore_model(tag, model_dir)
+        return sess.run(cnn.VARIABLES), facts
+
+
+def assert_same(values, expected):
+    assert sorted(values) == sorted(expected) == sorted(
+        ["W_conv1", "b_conv1", "W_conv2", "b_conv2", "W_fc1", "b_fc1", "W_fc2", "b_fc2"])
+    for name in expected:
+        assert (values[name] == expected[name]).all(), name
+
+
+def test_a_run_saves_its_weights_before_and_after(tmp_path, quick_test_set, capsys):
+    model = str(tmp_path / "model")
+    before, after, accuracy = run(12, model)
+    assert not all((before[name] == after[name]).all() for name in before), "training changed the weights"
+    assert sorted(os.listdir(tmp_path)) == ["model"], "no temporary folder is left beside it"
+    assert_same(restored("before", model)[0], before)
+    values, facts = restored("after", model)
+    assert_same(values, after)
+    assert facts["steps"] == 12 and facts["test_accuracy"] == pytest.approx(float(accuracy))
+    assert facts["seed"] is None, "the tests' graph has no seed"
+    assert facts["date"].startswith(datetime.date.today().isoformat())
+    assert facts["tensorflow"] == tf.__version__
+    assert sorted(os.listdir(model)) == ["after.data-00000-of-00001", "after.index", "before.data-00000-of-00001",
+                                         "before.index", "run.json"], "the variables only: no Adam slots, no graph"
+    assert "test accuracy" in capsys.readouterr().out
+
+
+def test_a_second_run_replaces_the_first_whole(tmp_path, quick_test_set):
+    model = str(tmp_path / "model")
+    run(12, model)
+    before, after, _ = run(3, model)
+    assert_same(restored("before", model)[0], before)
+    values, facts = restored("after", model)
+    assert_same(values, after)
+    assert facts["steps"] == 3
+    assert sorted(os.listdir(tmp_path)) == ["model"]
+
+
+def test_an_interrupted_save_leaves_the_last_complete_model(tmp_path, quick_test_set, monkeypatch):
+    model = str(tmp_path / "model")
+    _, after, _ = run(12, model)
+    save_model = cnn.save_model
+
+    def save_then_fail(folder, tag, **facts):  # the disk fills up as the "after" weights are written
+        save_model(folder, tag, **facts)
+        if tag == "after":
+            raise OSError("No space left on device")
+
+    monkeypatch.setattr(cnn, "save_model", save_then_fail)
+    with pytest.raises(OSError):
+        run(3, model)
+    values, facts = restored("after", model)
+    assert_same(values, after)
+    assert facts["steps"] == 12
+    assert sorted(os.listdir(tmp_path)) == ["model"], "the failed run's folder is removed"
+
+
+def test_no_model_dir_saves_nothing(tmp_path, quick_test_set, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run(2, None)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_damaged_model_is_a_one_line_error(tmp_path, quick_test_set):
+    model = str(tmp_path / "model")
+    run(1, model)
+    with open(os.path.join(model, "after.data-00000-of-00001"), "r+b") as f:
+        f.truncate(1000)
+    with pytest.raises(SystemExit) as exit:
+        restored("after", model)
+    assert str(exit.value).startswith("error: %s: not a whole model saved by a training run (" % model)
+    os.remove(os.path.join(model, "run.json"))
+    with pytest.raises(SystemExit) as exit:
+        restored("before", model)
+    assert "run.json" in str(exit.value) and "\n" not in str(exit.value)
