@@ -55,7 +55,8 @@ for i, label in enumerate(labels):
         compare_sheet(digit, label, NAMES, [("step %d" % step, [layer[i] for layer in outputs])])
         for step, outputs in sorted(timeline.items())])
 
-tools.write_index(
+tools.write_page(
+    "index.html",
     "%d training steps, test accuracy %.4f, run on %s"
     % (args.steps, test_accuracy, datetime.datetime.now().strftime("%Y-%m-%d %H:%M")),
     [("Input %02d: the digit %d" % (i, label),

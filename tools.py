@@ -169,32 +169,101 @@ def filters_to_images(W):
     return enlarge(np.rint(128 + 127 * filters / scale), FILTER_ZOOM)
 
 
-def write_index(summary, sections):
-    """images/index.html, a static page: the summary at the top, then per section its images, named.
+PAGES = [("index.html", "3.py: the layers before and after"), ("4.html", "4.py: what each channel learned"),
+         ("5.html", "5.py: your own digit")]
 
-    sections: [(heading, [file names in images/])]. Small images are shown enlarged, pixels crisp.
+
+def write_page(file_name, summary, sections):
+    """A static page in images/: the summary at the top, then per section its images, with captions.
+
+    sections: [(heading, [file name or (file name, caption)])]; a bare name is its own caption. Small
+    images are shown enlarged, pixels crisp. The page links to the other scripts' pages that exist.
     """
+    title = dict(PAGES)[file_name]
+    links = [' <a href="{0}">{1}</a>'.format(name, html.escape(text)) for name, text in PAGES
+             if name != file_name and os.path.exists(os.path.join(IMAGES_DIR, name))]
     parts = ["<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">',
-             "<title>tf-cnn-image: 3.py</title>", "<style>",
+             "<title>tf-cnn-image: %s</title>" % html.escape(title), "<style>",
              "body { font-family: sans-serif; margin: 2em; }",
              "figure { display: inline-block; margin: 0 1.5em 1.5em 0; vertical-align: top; }",
-             "figcaption { font-family: monospace; font-size: 90%; }",
+             "figcaption { font-family: monospace; font-size: 90%; max-width: 40em; }",
              "img { image-rendering: pixelated; border: 1px solid #ccc; }",
-             "</style></head>", "<body>", "<h1>tf-cnn-image: 3.py</h1>",
-             "<p>%s</p>" % html.escape(summary)]
-    for heading, file_names in sections:
+             "</style></head>", "<body>", "<h1>tf-cnn-image: %s</h1>" % html.escape(title)]
+    if links:
+        parts.append("<p>See also:%s</p>" % ",".join(links))
+    parts.append("<p>%s</p>" % html.escape(summary))
+    for heading, items in sections:
         parts.append("<h2>%s</h2>" % html.escape(heading))
-        for name in file_names:
+        for item in items:
+            name, caption = (item, item) if isinstance(item, str) else item
             with Image.open(os.path.join(IMAGES_DIR, name)) as image:
                 width = image.width * max(1, 480 // image.width)
-            parts.append('<figure><img src="{0}" width="{1}" alt="{0}"><figcaption>{0}</figcaption></figure>'
-                         .format(html.escape(name), width))
+            parts.append('<figure><img src="{0}" width="{1}" alt="{0}"><figcaption>{2}</figcaption></figure>'
+                         .format(html.escape(name), width, html.escape(caption)))
     parts += ["</body>", "</html>", ""]
 
     def write(path):
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(parts))
-    save_atomically("index.html", write)
+    save_atomically(file_name, write)
+
+
+"""
+各チャンネルが見ているもの (what each channel looks for: 4.py's sheets)
+"""
+
+ROW_ZOOM = 2  # 4.py's sheets draw every picture twice as large again, so a 5x5 patch is easy to see
+
+
+def channel_rows(rows, titles):
+    """A sheet with one row per channel: its number, then its pictures, each enlarged to about 28 px.
+
+    rows: per channel, a list of 2-D images of 0..255 (a pattern, patches, a filter); titles: the
+    columns' titles. Returns a 2-D uint8 array.
+    """
+    cells = [[enlarge(np.clip(image, 0, 255).astype(np.uint8), ROW_ZOOM * max(1, CHANNEL_SIZE // image.shape[0]))
+              for image in row] for row in rows]
+    widths = [max(row[k].shape[1] for row in cells) for k in range(len(cells[0]))]
+    height = max(cell.shape[0] for row in cells for cell in row)
+    xs = PAD + 32 + np.cumsum([0] + [w + 4 for w in widths])
+    top = PAD + TITLE_HEIGHT + 4
+    sheet = Image.new("L", (int(xs[-1] + PAD), top + len(rows) * (height + 4) + PAD), 255)
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=12)
+    for x, title in zip(xs, titles):
+        if title:
+            draw.text((int(x), PAD), title, fill=0, font=font)
+    for c, row in enumerate(cells):
+        y = top + c * (height + 4)
+        draw.text((PAD, y + height // 2 - 6), str(c), fill=0, font=font)
+        for x, cell in zip(xs, row):
+            sheet.paste(Image.fromarray(cell), (int(x), y))
+    return np.asarray(sheet)
+
+
+def heat_maps(maps, names, columns):
+    """Labelled heat maps side by side, one per layer: rows channels, columns digits (or classes).
+
+    maps: per layer, an array (channels, len(columns)) of values in 0..1, white = 1. Returns a 2-D
+    uint8 array.
+    """
+    cell = 14
+    font = ImageFont.load_default(size=11)
+    width = 28 + cell * len(columns)
+    height = max(len(m) for m in maps) * cell
+    sheet = Image.new("L", (PAD + len(maps) * (width + 2 * PAD), PAD + 2 * TITLE_HEIGHT + height + PAD), 255)
+    draw = ImageDraw.Draw(sheet)
+    for k, (values, name) in enumerate(zip(maps, names)):
+        x0 = PAD + k * (width + 2 * PAD)
+        y0 = PAD + 2 * TITLE_HEIGHT
+        draw.text((x0, PAD), name, fill=0, font=font)
+        for j, column in enumerate(columns):
+            draw.text((x0 + 28 + j * cell + 3, PAD + TITLE_HEIGHT), str(column), fill=0, font=font)
+        for c in range(len(values)):
+            draw.text((x0, y0 + c * cell + 1), "%2d" % c, fill=0, font=font)
+        tile = enlarge(np.rint(255 * np.clip(values, 0, 1)).astype(np.uint8), cell)
+        sheet.paste(Image.fromarray(tile), (x0 + 28, y0))
+    return np.asarray(sheet)
 
 
 def save_atomically(file_name, save):

@@ -37,3 +37,13 @@ def repo(tmp_path):
     path = tmp_path / "tf-cnn-image"
     path.mkdir()
     return Repo(str(path))
+
+
+@pytest.fixture(scope="session")
+def trained_repo(tmp_path_factory):
+    """One `python 3.py --steps 300 --seed 1` in a copy, and what it printed: its images and model/
+    serve the tests of 3.py, 4.py and the saved model."""
+    path = tmp_path_factory.mktemp("trained") / "tf-cnn-image"
+    path.mkdir()
+    repo = Repo(str(path))
+    return repo, repo.run("3.py", "--steps", "300", "--seed", "1").stdout

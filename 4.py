@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+"""4.py: 各チャンネルが見ているもの (what each channel looks for), from the model a training run saved.
+
+Reads model/ (saved by 0.py, 3.py or an earlier 4.py); without it, trains first as 0.py does.
+Writes into images/:
+  4_{before,after}_{h_conv1,h_conv2}_patterns.png  per channel, the input that excites it most
+  4_{h_conv1,h_conv2}_top.png  per channel: its pattern, the 9 test patches where it fires hardest,
+                               (h_conv1) its filter
+  4_digits.png                 per channel, its mean strongest response to each digit 0-9
+  4_classes.png                per digit, the input that maximises its logit (class models)
+  4.html                       a page with all of them
+"""
+
+import datetime
+import os
+
+import numpy as np
+import tensorflow as tf
+
+import tools
+from activation_maximization import channel_means, maximize
+from receptive_fields import channel_maxima, crop_fields, receptive_field, top_images
+from tools import channel_rows, filters_to_images, heat_maps, save_image, save_sheet
+
+args = tools.parse_args(__doc__, steps=True)
+from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+
+CHANNEL_LAYERS = [("h_conv1", h_conv1), ("h_conv2", h_conv2)]
+TOP = 9  # patches per channel
+images = mnist.test.images
+labels = mnist.test.labels.argmax(axis=1)
+
+with tf.compat.v1.Session() as sess:
+    if not os.path.exists(MODEL_DIR):
+        # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
+        sess.run(tf.compat.v1.global_variables_initializer())
+        train(args.steps)
+    run = restore_model("after")
+    print(describe_run(run))
+
+    # 各チャンネルが一番強く反応する入力 (the input each channel answers to most), after training
+    patterns = {("after", name): maximize(sess, x, channel_means(layer), layer.shape[-1])
+                for name, layer in CHANNEL_LAYERS}
+    # テスト画像で一番強く反応した場所 (where each channel fires hardest in the test images)
+    maxima, top = {}, {}
+    for name, layer in CHANNEL_LAYERS:
+        maxima[name], rows, cols = channel_maxima(sess, layer, x, images)
+        which = top_images(maxima[name], TOP)
+        places = (np.take_along_axis(rows.T, which, 1), np.take_along_axis(cols.T, which, 1))
+        top[name] = crop_fields(images.reshape(-1, 28, 28), which, *places, receptive_field(layer))
+    W = W_conv1.eval()
+    # クラスモデル (class models): the input that each digit's logit likes best
+    classes = maximize(sess, x, tf.linalg.diag_part(y_logits), 10, feed={keep_prob: 1.0})
+    probabilities = y_conv.eval(feed_dict={x: classes.reshape(10, 784), keep_prob: 1.0}).diagonal()
+
+    # 学習前 (the same patterns for the weights before training)
+    restore_model("before")
+    patterns.update({("before", name): maximize(sess, x, channel_means(layer), layer.shape[-1])
+                     for name, layer in CHANNEL_LAYERS})
+
+# 画像作成 (images)
+for (tag, name), pattern in patterns.items():
+    save_image("4_%s_%s_patterns.png" % (tag, name), pattern * 255)
+for name, _ in CHANNEL_LAYERS:
+    rows = [[pattern * 255] + list(patches * 255)
+            for pattern, patches in zip(patterns[("after", name)], top[name])]
+    if name == "h_conv1":
+        rows = [row + [image] for row, image in zip(rows, filters_to_images(W))]
+    titles = ["pattern", "the %d test patches where it fires hardest" % TOP] + [""] * (TOP - 1)
+    save_sheet("4_%s_top.png" % name, channel_rows(rows, titles + ["filter"] * (name == "h_conv1")))
+
+# 数字ごとの反応 (each channel's strongest response, averaged over the test images of each digit)
+one_hot = mnist.test.labels
+by_digit = {name: (one_hot.T @ maxima[name] / one_hot.sum(axis=0)[:, None]).T for name, _ in CHANNEL_LAYERS}
+# Each row from its own minimum (black) to its maximum (white): every digit has some stroke that each
+# channel likes, so the differences are a few tens of percent, and they are what the map is for.
+low = {name: by_digit[name].min(axis=1, keepdims=True) for name in by_digit}
+span = {name: np.maximum(by_digit[name].max(axis=1, keepdims=True) - low[name], 1e-12) for name in by_digit}
+scaled = {name: (by_digit[name] - low[name]) / span[name] for name in by_digit}
+save_sheet("4_digits.png", heat_maps(list(scaled.values()), list(scaled), range(10)))
+for name in by_digit:
+    # The most selective channels: those whose best digit stands furthest above their mean response.
+    lift = by_digit[name].max(axis=1) / np.maximum(by_digit[name].mean(axis=1), 1e-12) - 1
+    lines = ["%d: %s (+%.0f%%)" % (c, " ".join(str(d) for d in np.flatnonzero(scaled[name][c] >= 0.8)), 100 * lift[c])
+             for c in np.argsort(-lift, kind="stable")[:5]]
+    print("%s, most selective channels: digits within 80%% of the best (best over the mean): %s"
+          % (name, "; ".join(lines)))
+
+save_image("4_classes.png", classes * 255, cols=10)
+print("class models, the trained network's probability for their own digit: %s"
+      % ", ".join("%d %.3f" % (d, p) for d, p in enumerate(probabilities)))
+
+tools.write_page("4.html", "%s; images made %s" % (describe_run(run), datetime.datetime.now().strftime("%Y-%m-%d %H:%M")), [
+    ("Patterns: the input each channel answers to most", [
+        (f, "%s, %s training: per channel (8 to a row, channel 0 at the top left), the 28x28 input in [0, 1] "
+            "that maximises its mean activation (black 0, white 1)." % (name, tag))
+        for name, _ in CHANNEL_LAYERS for tag in ("before", "after")
+        for f in ["4_%s_%s_patterns.png" % (tag, name)]]),
+    ("Top patches: where each channel fires hardest in the test images", [
+        ("4_%s_top.png" % name, "%s, per channel: its pattern, then the %d test images where it fires hardest, "
+                                "cropped to what it sees there (its %dx%d receptive field)%s."
+         % (name, TOP, receptive_field(layer)[0], receptive_field(layer)[0],
+            ", then its 5x5 filter (gray 0, white +, black -)" if name == "h_conv1" else ""))
+        for name, layer in CHANNEL_LAYERS]),
+    ("Digits: which digits each channel answers to", [
+        ("4_digits.png", "Per channel (rows) and digit (columns): its strongest response, averaged over the "
+                         "test images of that digit; each row from its own minimum (black) to its maximum (white).")]),
+    ("Class models: the input each digit's logit likes best", [
+        ("4_classes.png", "Digits 0 to 9: the input in [0, 1] that maximises y_logits[digit]; the trained network "
+                          "gives them %s." % ", ".join("%.0f%%" % (100 * p) for p in probabilities))]),
+])

@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+"""Receptive fields, and the test images where each channel fires hardest (Zeiler & Fergus 2014).
+
+A channel's output at one place sees only a square of the input: its receptive field. It is derived
+here from the graph's own convolution and pooling ops (kernel, stride, padding), not typed in.
+"""
+
+import numpy as np
+
+
+def receptive_field(layer):
+    """(size, stride, offset) of a conv/pool layer's outputs on the input image.
+
+    The output at (i, j) sees input rows offset + stride * i .. offset + stride * i + size - 1, and the
+    same columns; rows and columns outside the image are the convolutions' zero padding.
+    """
+    size, stride, offset = 1, 1, 0
+    op = layer.op
+    while op.type != "Reshape":  # x_image = tf.reshape(x, ...) is where the image comes in
+        if op.type in ("Conv2D", "MaxPool"):
+            if op.type == "Conv2D":
+                kernel = op.inputs[1].shape[0]
+            else:
+                kernel = op.get_attr("ksize")[1]
+            step = op.get_attr("strides")[1]
+            before = 0
+            if op.get_attr("padding") == b"SAME":  # TensorFlow pads SAME with the odd pixel after
+                before = max((op.outputs[0].shape[1] - 1) * step + kernel - op.inputs[0].shape[1], 0) // 2
+            # One output of this op sees kernel of its inputs, starting at step * i - before.
+            size, stride, offset = (size - 1) * step + kernel, stride * step, offset * step - before
+        # Follow the image through ReLU, bias additions, convolutions and pooling (not the weights).
+        op = next(t.op for t in op.inputs if t.shape.rank == 4)
+    return size, stride, offset
+
+
+def channel_maxima(sess, layer, x, images, batch=2000):
+    """Each channel's strongest response to each image, and where: (maxima, rows, cols), each (N, C)."""
+    maxima, places = [], []
+    for start in range(0, len(images), batch):
+        out = sess.run(layer, {x: images[start:start + batch]})
+        n, h, w, c = out.shape
+        flat = out.reshape(n, h * w, c)
+        places.append(flat.argmax(axis=1))
+        maxima.append(flat.max(axis=1))
+    places = np.concatenate(places)
+    return np.concatenate(maxima), places // w, places % w
+
+
+def top_images(maxima, count=9):
+    """Per channel, the count images with the highest maxima, highest first: indices (C, count)."""
+    return np.argsort(-maxima, axis=0, kind="stable")[:count].T
+
+
+def crop_fields(images, which, rows, cols, field):
+    """The receptive field at (rows, cols) of images[which], all (C, count): patches (C, count, s, s).
+
+    images: (N, 28, 28). Where the field runs off the image the patch is black (0), as the padding is.
+    """
+    size, stride, offset = field
+    padded = np.pad(images, ((0, 0), (size, size), (size, size)))
+    top = offset + stride * rows + size  # in padded coordinates
+    left = offset + stride * cols + size
+    steps = np.arange(size)
+    return padded[which[..., None, None],
+                  (top[..., None] + steps)[..., :, None],
+                  (left[..., None] + steps)[..., None, :]]

@@ -1,0 +1,179 @@
+"""4.py and what it rests on: patterns that excite their own channel, top patches, receptive fields,
+class models that look like their digits. Run as a user runs it, on a short training's model/."""
+
+import html.parser
+import os
+import re
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+import cnn
+from conftest import Repo
+from receptive_fields import channel_maxima, crop_fields, receptive_field, top_images
+
+LAYERS = {"h_conv1": cnn.h_conv1, "h_conv2": cnn.h_conv2}
+PATTERNS = {"h_conv1": (231, 115), "h_conv2": (231, 231)}  # 32 and 64 channels, 8 to a row
+OUTPUTS = (["4_%s_%s_patterns.png" % (tag, name) for tag in ("before", "after") for name in PATTERNS]
+           + ["4_h_conv1_top.png", "4_h_conv2_top.png", "4_digits.png", "4_classes.png"])
+TEST = cnn.mnist.test.images[:2000]  # enough test images to compare with, quickly
+
+
+def tiles(path, size=28):
+    """The 28x28 tiles of a save_image PNG, as inputs in [0, 1]."""
+    canvas = np.asarray(Image.open(path).convert("L")).astype(np.float32) / 255
+    rows, cols = (canvas.shape[0] + 1) // (size + 1), (canvas.shape[1] + 1) // (size + 1)
+    return np.array([canvas[r * (size + 1):r * (size + 1) + size, c * (size + 1):c * (size + 1) + size]
+                     for r in range(rows) for c in range(cols)])
+
+
+@pytest.fixture(scope="module")
+def looked(trained_repo):
+    """`python 4.py` in the copy where 3.py trained and saved model/."""
+    repo, _ = trained_repo
+    return repo, repo.run("4.py").stdout
+
+
+@pytest.fixture(scope="module")
+def sess(trained_repo):
+    """A session with the short training's weights, restored from its model/."""
+    repo, _ = trained_repo
+    with tf.compat.v1.Session() as sess:
+        cnn.restore_model("after", os.path.join(repo.path, "model"))
+        yield sess
+
+
+def test_4_reads_the_saved_model_and_writes_every_picture(looked):
+    repo, stdout = looked
+    lines = stdout.splitlines()
+    assert re.fullmatch(r"model/: 300 training steps, seed 1, test accuracy 0\.\d{4}, trained \d{4}-\d\d-\d\dT[\d:]+",
+                        lines[0])
+    assert not any(line.startswith("step ") for line in lines), "it did not train again"
+    for name in ("h_conv1", "h_conv2"):
+        assert re.search(r"^%s, most selective channels: .*(\d+: [\d ]+ \(\+\d+%%\); ){4}" % name, stdout, re.M)
+    for name, size in PATTERNS.items():
+        for tag in ("before", "after"):
+            assert Image.open(repo.image("4_%s_%s_patterns.png" % (tag, name))).size == size
+    assert Image.open(repo.image("4_classes.png")).size == (289, 28)
+    p = np.asarray(Image.open(repo.image("4_classes.png")).convert("L"))
+    assert (p[:, 28::29] == 0x80).all(), "the article's gray gaps"
+    # One row per channel: 32 and 64 rows of the same height, each taller than a 28-pixel picture.
+    heights = [Image.open(repo.image("4_%s_top.png" % name)).height for name in PATTERNS]
+    assert heights[1] > 1.9 * heights[0] > 1.9 * 32 * 28
+
+
+def test_4_page_shows_every_picture_with_a_caption(looked):
+    repo, _ = looked
+    figures = []
+
+    class Parser(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                figures.append([dict(attrs)["src"], ""])
+            if tag == "a":
+                figures.append(["link", dict(attrs)["href"]])
+
+        def handle_data(self, data):
+            if figures and figures[-1][0] != "link":
+                figures[-1][1] += data
+
+    with open(repo.image("4.html"), encoding="utf-8") as f:
+        Parser().feed(f.read())
+    assert ["link", "index.html"] in figures, "3.py's page is there, so 4.html links to it"
+    shown = {src: caption for src, caption in figures if src != "link"}
+    assert sorted(shown) == sorted(OUTPUTS)
+    assert all(len(caption.split()) > 8 for caption in shown.values()), "a caption says how to read it"
+
+
+@pytest.mark.parametrize("name", PATTERNS)
+def test_4_each_pattern_excites_its_own_channel_most(looked, sess, name):
+    repo, _ = looked
+    patterns = tiles(repo.image("4_after_%s_patterns.png" % name))  # as the reader sees them, 8 bits
+    mean = tf.reduce_mean(LAYERS[name], axis=[1, 2])
+    on_patterns = sess.run(mean, {cnn.x: patterns.reshape(-1, 784)})  # [pattern, channel]
+    on_test = sess.run(mean, {cnn.x: TEST}).max(axis=0)
+    own = on_patterns.diagonal()
+    others = (on_patterns.sum(axis=0) - own) / (len(own) - 1)
+    assert (own > on_test).mean() >= 0.9, "above every test image"
+    assert (own > others).mean() >= 0.9, "above the other channels' patterns"
+
+
+@pytest.mark.parametrize("name", PATTERNS)
+def test_4_patterns_change_with_training(looked, name):
+    repo, _ = looked
+    before = tiles(repo.image("4_before_%s_patterns.png" % name))
+    after = tiles(repo.image("4_after_%s_patterns.png" % name))
+    assert np.abs(before - after).mean() > 0.05
+
+
+def test_4_class_models_look_like_their_digits(looked, sess):
+    repo, stdout = looked
+    classes = tiles(repo.image("4_classes.png"))
+    probabilities = sess.run(cnn.y_conv, {cnn.x: classes.reshape(10, 784), cnn.keep_prob: 1.0})
+    assert (probabilities.argmax(axis=1) == np.arange(10)).all(), "each is classified as its own digit"
+    labels = cnn.mnist.test.labels.argmax(axis=1)
+    means = np.array([cnn.mnist.test.images[labels == d].mean(axis=0) for d in range(10)])
+    resemblance = np.corrcoef(classes.reshape(10, 784), means)[:10, 10:]  # [class model, digit's mean]
+    assert (resemblance.argmax(axis=1) == np.arange(10)).all(), "most like the mean test image of its own digit"
+    printed = re.search(r"^class models, the trained network's probability for their own digit: (.*)$", stdout, re.M)
+    assert [float(p.split()[1]) for p in printed.group(1).split(", ")] == pytest.approx(
+        probabilities.diagonal(), abs=0.002)
+
+
+@pytest.mark.parametrize("name", PATTERNS)
+def test_top_patches_are_the_strongest_responses(sess, name):
+    layer = LAYERS[name]
+    maxima, rows, cols = channel_maxima(sess, layer, cnn.x, TEST, batch=700)
+    which = top_images(maxima, 9)
+    outputs = sess.run(layer, {cnn.x: TEST})
+    for c in range(layer.shape[-1]):
+        listed = [outputs[i, rows[i, c], cols[i, c], c] for i in which[c]]
+        assert listed == sorted(listed, reverse=True), "highest first"
+        assert listed == [maxima[i, c] for i in which[c]], "each is the activation at its place"
+        assert outputs[:, :, :, c].max(axis=(1, 2))[np.setdiff1d(np.arange(len(TEST)), which[c])].max() <= listed[-1]
+
+
+def test_receptive_fields_are_derived_from_the_layers():
+    assert receptive_field(cnn.h_conv1) == (5, 1, -2)
+    assert receptive_field(cnn.h_pool1) == (6, 2, -2)
+    assert receptive_field(cnn.h_conv2) == (14, 2, -6)
+    assert receptive_field(cnn.h_pool2) == (16, 4, -6)
+
+
+@pytest.mark.parametrize("pixel", [(0, 0), (13, 14), (27, 5), (20, 27)])
+@pytest.mark.parametrize("name", PATTERNS)
+def test_a_pixel_changes_exactly_the_outputs_whose_field_holds_it(sess, name, pixel):
+    layer = LAYERS[name]
+    blank = np.zeros((1, 28, 28), np.float32)
+    inked = blank.copy()
+    inked[0][pixel] = 1.0
+    outputs = sess.run(layer, {cnn.x: np.concatenate([blank, inked]).reshape(2, 784)})
+    changed = (outputs[1] != outputs[0]).any(axis=-1)  # (h, w): any channel changed
+    size, stride, offset = receptive_field(layer)
+    starts = offset + stride * np.arange(changed.shape[0])
+    holds = [(s <= pixel[0] < s + size, s <= pixel[1] < s + size) for s in starts]
+    field = np.array([[rows and cols for _, cols in holds] for rows, _ in holds])
+    assert field.any()
+    assert (changed == field).all()
+
+
+def test_patches_are_the_fields_cropped_black_off_the_image():
+    images = np.arange(2 * 28 * 28, dtype=np.float32).reshape(2, 28, 28) + 1
+    which = np.array([[1, 0]])
+    patches = crop_fields(images, which, np.array([[0, 13]]), np.array([[0, 10]]), (14, 2, -6))
+    assert patches.shape == (1, 2, 14, 14)
+    assert (patches[0, 0, :6, :] == 0).all() and (patches[0, 0, :, :6] == 0).all(), "off the image: black"
+    assert (patches[0, 0, 6:, 6:] == images[1, :8, :8]).all()
+    assert (patches[0, 1, :8] == images[0, 20:28, 14:28]).all() and (patches[0, 1, 8:] == 0).all()
+
+
+def test_4_trains_first_when_there_is_no_model(repo):
+    stdout = repo.run("4.py", "--steps", "100", "--seed", "2").stdout
+    lines = stdout.splitlines()
+    assert lines[0].startswith("step 0, training accuracy ")
+    assert re.fullmatch(r"test accuracy [\d.]+", lines[1])
+    assert lines[2].startswith("model/: 100 training steps, seed 2, test accuracy ")
+    assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
+    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(OUTPUTS + ["4.html"])
