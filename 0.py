@@ -13,4 +13,4 @@ from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so t
 
 with tf.compat.v1.Session() as sess:
     sess.run(tf.compat.v1.global_variables_initializer())
-    train(args.steps)
+    train(args.steps, logdir=args.logdir)

@@ -41,7 +41,10 @@ with tf.compat.v1.Session() as sess:
     timeline = {0: layer_outputs(batch[0])}
     create_images("before", timeline[0])
     # トレーニング (training), looking at the layers now and then for the timeline
-    test_accuracy = train(args.steps, lambda step: timeline.update({step: layer_outputs(batch[0])}))
+    def snapshot(step):
+        timeline[step] = layer_outputs(batch[0])
+        return timeline[step]  # train() logs it too, with --logdir
+    test_accuracy = train(args.steps, snapshot, logdir=args.logdir)
     # 画像作成 (images after training)
     create_images("after", timeline[args.steps])
 

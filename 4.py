@@ -34,7 +34,7 @@ with tf.compat.v1.Session() as sess:
     if not os.path.exists(MODEL_DIR):
         # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
         sess.run(tf.compat.v1.global_variables_initializer())
-        train(args.steps)
+        train(args.steps, logdir=args.logdir)
     run = restore_model("after")
     print(describe_run(run))
 
@@ -43,8 +43,8 @@ with tf.compat.v1.Session() as sess:
                 for name, layer in CHANNEL_LAYERS}
     # テスト画像で一番強く反応した場所 (where each channel fires hardest in the test images)
     maxima, top = {}, {}
-    for name, layer in CHANNEL_LAYERS:
-        maxima[name], rows, cols = channel_maxima(sess, layer, x, images)
+    for (name, layer), (maxima[name], rows, cols) in zip(
+            CHANNEL_LAYERS, channel_maxima(sess, [layer for _, layer in CHANNEL_LAYERS], x, images)):
         which = top_images(maxima[name], TOP)
         places = (np.take_along_axis(rows.T, which, 1), np.take_along_axis(cols.T, which, 1))
         top[name] = crop_fields(images.reshape(-1, 28, 28), which, *places, receptive_field(layer))

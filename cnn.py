@@ -7,6 +7,9 @@ tf.compat.v1) and `mnist`, the data read from MNIST_data/. The training loop is 
 
 import contextlib
 import datetime
+import errno
+import io
+import itertools
 import json
 import os
 import shutil
@@ -14,9 +17,10 @@ import sys
 import tempfile
 
 import tensorflow as tf
+from PIL import Image
 
 import input_data
-from tools import ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
+from tools import ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, tile_images, weight_variable
 
 tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x
 
@@ -87,6 +91,13 @@ correct_prediction = tf.equal(tf.argmax(y_conv, 1), tf.argmax(y_, 1))
 accuracy = tf.reduce_mean(tf.cast(correct_prediction, "float"))
 
 
+# The network's eight variables (not Adam's slots): what model/ keeps and TensorBoard's histograms show.
+VARIABLES = {"W_conv1": W_conv1, "b_conv1": b_conv1, "W_conv2": W_conv2, "b_conv2": b_conv2,
+             "W_fc1": W_fc1, "b_fc1": b_fc1, "W_fc2": W_fc2, "b_fc2": b_fc2}  # not Adam's slots
+# Their histograms, for TensorBoard (--logdir): built here, run only when logging.
+histograms = tf.compat.v1.summary.merge([tf.compat.v1.summary.histogram(name, variable)
+                                         for name, variable in VARIABLES.items()])
+
 # The layers that 3.py draws, in the article's order.
 LAYERS = [
     ("h_conv1", h_conv1),  # 畳み込み1層 (convolution 1)
@@ -114,8 +125,6 @@ def snapshot_steps(steps):
 """
 
 MODEL_DIR = os.path.join(ROOT, "model")
-VARIABLES = {"W_conv1": W_conv1, "b_conv1": b_conv1, "W_conv2": W_conv2, "b_conv2": b_conv2,
-             "W_fc1": W_fc1, "b_fc1": b_fc1, "W_fc2": W_fc2, "b_fc2": b_fc2}  # not Adam's slots
 saver = tf.compat.v1.train.Saver(VARIABLES, max_to_keep=None)
 
 
@@ -130,11 +139,18 @@ def new_model(model_dir):
     os.chmod(folder, 0o755)  # mkdtemp makes it private; model/ is an ordinary folder
     try:
         yield folder
-        # A folder can't be renamed over another: move the old one aside, then put the new one in.
+        # A folder can't be renamed over another: move the one there aside (another run may have
+        # just put it there, or taken it away), then put this run's in its place.
         old = tempfile.mkdtemp(prefix=".model-old-", dir=os.path.dirname(model_dir))
-        if os.path.exists(model_dir):
-            os.replace(model_dir, os.path.join(old, "model"))
-        os.replace(folder, model_dir)
+        for attempt in itertools.count():
+            try:
+                os.rename(folder, model_dir)
+                break
+            except OSError as e:
+                if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+                with contextlib.suppress(FileNotFoundError):
+                    os.rename(model_dir, os.path.join(old, str(attempt)))
         shutil.rmtree(old)
     finally:
         if os.path.exists(folder):
@@ -171,30 +187,82 @@ def describe_run(facts):
         facts["steps"], facts["seed"], facts["test_accuracy"], facts["date"])
 
 
-def train(steps=20000, snapshot=None, model_dir=MODEL_DIR):
+"""
+TensorBoard (the training as TensorFlow's mnist_with_summaries.py logs it), with --logdir
+"""
+
+def open_log(logdir):
+    """A FileWriter, with the graph, in a new sub-folder of logdir named by the date and time."""
+    name = datetime.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    for attempt in itertools.count():
+        path = os.path.join(logdir, name + ("_%d" % attempt if attempt else ""))
+        try:
+            os.makedirs(path)
+            break
+        except FileExistsError:
+            continue
+    return tf.compat.v1.summary.FileWriter(path, tf.compat.v1.get_default_graph())
+
+
+def log_scalars(writer, step, **values):
+    writer.add_summary(tf.compat.v1.Summary(value=[tf.compat.v1.Summary.Value(tag=tag, simple_value=value)
+                                                   for tag, value in values.items()]), step)
+
+
+def log_layers(writer, step, outputs):
+    """The layers' tiles of each input, as 3.py draws them ([layer][input] -> channels), and the variables."""
+    values = []
+    for (name, _), layer_images in zip(LAYERS, outputs):
+        for i, images in enumerate(layer_images):
+            png = io.BytesIO()
+            Image.fromarray(tile_images(images)).save(png, "PNG")
+            h, w = tile_images(images).shape
+            values.append(tf.compat.v1.Summary.Value(tag="%s/%02d" % (name, i), image=tf.compat.v1.Summary.Image(
+                height=h, width=w, colorspace=1, encoded_image_string=png.getvalue())))
+    writer.add_summary(tf.compat.v1.Summary(value=values), step)
+
+
+def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None):
     """The article's training loop, in the default session; returns the test accuracy.
 
     With snapshot, calls snapshot(i) before step i for each i of snapshot_steps(steps), the last one
     after training. The weights before and after training are saved in model_dir (None: not saved),
-    which replaces the previous run's as a whole once this run is complete.
+    which replaces the previous run's as a whole once this run is complete. With logdir, the step
+    lines' values, the test accuracy, the variables' histograms and what snapshot returns (layer
+    outputs, [layer][input]) are logged for TensorBoard.
     """
-    snapshots = set(snapshot_steps(steps)) if snapshot else set()
+    marks = set(snapshot_steps(steps))
+    writer = logdir and open_log(logdir)
+
+    def look(i):
+        outputs = snapshot(i) if snapshot else None
+        if writer:
+            writer.add_summary(histograms.eval(), i)
+            if outputs:
+                log_layers(writer, i, outputs)
+
     with new_model(model_dir) as model:
         save_model(model, "before")
         for i in range(steps):
-            if i in snapshots:
-                snapshot(i)
+            if i in marks:
+                look(i)
             batch = mnist.train.next_batch(50)
             if i % 100 == 0:
                 train_accuracy = accuracy.eval(feed_dict={
                     x: batch[0], y_: batch[1], keep_prob: 1.0})
                 print("step %d, training accuracy %g" % (i, train_accuracy))
+                if writer:
+                    log_scalars(writer, i, **{"training accuracy": train_accuracy, "cross entropy": cross_entropy.eval(
+                        feed_dict={x: batch[0], y_: batch[1], keep_prob: 1.0})})
             train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
-        if steps in snapshots:
-            snapshot(steps)
+        if steps in marks:
+            look(steps)
 
         test_accuracy = accuracy.eval(feed_dict={
             x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0})
         print("test accuracy %g" % test_accuracy)
         save_model(model, "after", steps=steps, test_accuracy=float(test_accuracy))
+    if writer:
+        log_scalars(writer, steps, **{"test accuracy": test_accuracy})
+        writer.close()
     return test_accuracy

@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import math
 import os
+import tempfile
 import urllib.request
 import zlib
 from collections import namedtuple
@@ -116,11 +117,12 @@ def maybe_download(name, work_directory):
     if os.path.exists(path):
         return path
     os.makedirs(work_directory, exist_ok=True)
-    tmp = path + ".part"
     failures = []
     for url in SOURCE_URLS:
+        # A temporary name of this process's own, so that two scripts downloading at once don't collide.
+        fd, tmp = tempfile.mkstemp(prefix="." + name + ".", suffix=".part", dir=work_directory)
         try:
-            with urllib.request.urlopen(url + name, timeout=30) as response, open(tmp, "wb") as f:
+            with urllib.request.urlopen(url + name, timeout=30) as response, os.fdopen(fd, "wb") as f:
                 f.write(response.read())
             check_sha256(tmp, FILES[name])
             os.replace(tmp, path)

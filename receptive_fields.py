@@ -6,6 +6,7 @@ here from the graph's own convolution and pooling ops (kernel, stride, padding),
 """
 
 import numpy as np
+import tensorflow as tf
 
 
 def receptive_field(layer):
@@ -33,17 +34,21 @@ def receptive_field(layer):
     return size, stride, offset
 
 
-def channel_maxima(sess, layer, x, images, batch=2000):
-    """Each channel's strongest response to each image, and where: (maxima, rows, cols), each (N, C)."""
-    maxima, places = [], []
-    for start in range(0, len(images), batch):
-        out = sess.run(layer, {x: images[start:start + batch]})
-        n, h, w, c = out.shape
-        flat = out.reshape(n, h * w, c)
-        places.append(flat.argmax(axis=1))
-        maxima.append(flat.max(axis=1))
-    places = np.concatenate(places)
-    return np.concatenate(maxima), places // w, places % w
+def channel_maxima(sess, layers, x, images, batch=2000):
+    """Per layer, each channel's strongest response to each image, and where: [(maxima, rows, cols)],
+    each (N, channels). The layers are evaluated together, the test set in a few large batches."""
+    strongest = []
+    for layer in layers:
+        _, h, w, c = layer.shape
+        flat = tf.reshape(layer, [-1, h * w, c])  # every place of the map in one axis
+        strongest.append((tf.reduce_max(flat, axis=1), tf.argmax(flat, axis=1, output_type=tf.int32)))
+    batches = [sess.run(strongest, {x: images[start:start + batch]}) for start in range(0, len(images), batch)]
+    results = []
+    for k, layer in enumerate(layers):
+        maxima = np.concatenate([b[k][0] for b in batches])
+        places = np.concatenate([b[k][1] for b in batches])
+        results.append((maxima, places // layer.shape[2], places % layer.shape[2]))
+    return results
 
 
 def top_images(maxima, count=9):

@@ -8,6 +8,7 @@ Importing this module builds no graph and reads no data.
 import argparse
 import html
 import os
+import tempfile
 
 import numpy as np
 import tensorflow as tf
@@ -18,15 +19,21 @@ IMAGES_DIR = os.path.join(ROOT, "images")  # where every script writes, whatever
 GAP_COLOR = 0x80  # the gray between tiles
 
 
-def parse_args(description, steps=False, seed=True):
+def parse_args(description, steps=False, seed=True, images=False):
     """The scripts' flags; a --seed seeds the graph's random ops and numpy's batch shuffling.
 
     Call it before `from cnn import *`: a graph-level seed applies only to ops created after it.
     """
-    parser = argparse.ArgumentParser(description=description)
+    # Raw: --help shows the docstring's lines as written (3.py's list of outputs, one per line).
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if images:
+        parser.add_argument("image", nargs="*", metavar="IMAGE", help="an image of a digit (default: 10 test digits)")
     if steps:
         parser.add_argument("--steps", type=int, default=20000, metavar="N",
                             help="training steps of batch 50 (default: %(default)s, the article's)")
+        parser.add_argument("--logdir", metavar="DIR",
+                            help="also log the training for TensorBoard, in a new sub-folder of DIR "
+                                 "(default: no log)")
     if seed:
         parser.add_argument("--seed", type=int, metavar="N",
                             help="seed for the initial weights, dropout and batches; two runs with "
@@ -135,7 +142,7 @@ def compare_sheet(digit, label, names, columns):
     sheet = Image.new("L", (int(xs[-1]), int(ys[-1])), 255)
     draw = ImageDraw.Draw(sheet)
     font = ImageFont.load_default(size=12)
-    for x, title in zip(xs, ["input: %d" % label] + [title for title, _ in columns]):
+    for x, title in zip(xs, ["input: %s" % label] + [title for title, _ in columns]):
         draw.text((int(x), PAD), title, fill=0, font=font)
     for k, name in enumerate(names):
         draw.text((PAD, int(ys[k])), name, fill=0, font=font)
@@ -266,13 +273,87 @@ def heat_maps(maps, names, columns):
     return np.asarray(sheet)
 
 
+"""
+自分の数字を入れてみる (your own digit: 5.py's sheet)
+"""
+
+DIGIT_ZOOM = 6  # 5.py draws the 28x28 input and its maps 168x168
+
+
+def heat_overlay(digit, heat):
+    """A heat map in [0, 1] over a digit in [0, 1], both (28, 28), as an RGB uint8 array: black and
+    the digit's gray where the heat is 0, through red to yellow where it is 1."""
+    base = 0.6 * digit[..., None] * np.ones(3)
+    hot = np.stack([np.clip(2 * heat, 0, 1), np.clip(2 * heat - 1, 0, 1), np.zeros_like(heat)], axis=-1)
+    return np.rint(255 * np.clip(base * (1 - heat[..., None]) + hot * heat[..., None], 0, 1)).astype(np.uint8)
+
+
+def probability_bars(probabilities, height):
+    """The ten probabilities as labelled bars, the highest black, the others gray: an L image."""
+    bar, gap = 12, 4
+    image = Image.new("L", (10 * (bar + gap), height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=11)
+    top = height - 14
+    for d, p in enumerate(probabilities):
+        x = d * (bar + gap)
+        draw.rectangle([x, top - round(p * (top - 14)), x + bar - 1, top], fill=0 if d == np.argmax(probabilities) else 160)
+        draw.text((x + 3, top + 1), str(d), fill=0, font=font)
+        if p >= 0.01:
+            draw.text((x, top - round(p * (top - 14)) - 12), "%d" % round(100 * p), fill=0, font=font)
+    return image
+
+
+def digit_sheet(title, original, digit, rows, note, layers):
+    """5.py's sheet for one image: its title; the original, scaled down; per row (the trained network,
+    then the untrained one) the input, the ten probabilities, the saliency map and Grad-CAM; a note;
+    and below, the layers' comparison sheet (compare_sheet). Returns an RGB uint8 array.
+
+    rows: [(label, probabilities, saliency, grad_cam)]; digit, saliency and grad_cam are (28, 28).
+    """
+    side = 28 * DIGIT_ZOOM
+    font = ImageFont.load_default(size=12)
+    shown = original.convert("RGB")
+    zoom = max(1, side // max(shown.size))  # a small image (a MNIST digit) is enlarged, pixels crisp
+    shown = shown.resize((shown.width * zoom, shown.height * zoom), Image.Resampling.NEAREST)
+    shown.thumbnail((side, side))
+    xs = PAD + np.cumsum([0, side + 2 * PAD, LABEL_WIDTH + PAD, side + PAD, 160 + PAD, side + PAD])
+    top = PAD + 2 * TITLE_HEIGHT
+    height = top + len(rows) * (side + TITLE_HEIGHT + PAD) + TITLE_HEIGHT + PAD
+    sheet = Image.new("RGB", (int(max(xs[-1] + side, layers.shape[1])) + PAD, height + layers.shape[0]), "white")
+    draw = ImageDraw.Draw(sheet)
+    draw.text((PAD, PAD), title, fill="black", font=font)
+    draw.text((int(xs[0]), top - TITLE_HEIGHT), "your image", fill="black", font=font)
+    sheet.paste(shown, (int(xs[0]), top))
+    for x, column in zip(xs[2:], ["input (28x28)", "probabilities (%)", "saliency |d logit/d x|", "Grad-CAM on h_conv2"]):
+        draw.text((int(x), top - TITLE_HEIGHT), column, fill="black", font=font)
+    gray = lambda image: Image.fromarray(enlarge(np.rint(255 * np.clip(image, 0, 1)).astype(np.uint8), DIGIT_ZOOM))
+    for k, (label, probabilities, saliency, grad_cam) in enumerate(rows):
+        y = top + k * (side + TITLE_HEIGHT + PAD)
+        draw.text((int(xs[1]), y + side // 2 - 6), label, fill="black", font=font)
+        sheet.paste(gray(digit), (int(xs[2]), y))
+        sheet.paste(probability_bars(probabilities, side), (int(xs[3]), y))
+        sheet.paste(gray(saliency / max(saliency.max(), 1e-12)), (int(xs[4]), y))
+        sheet.paste(Image.fromarray(enlarge(heat_overlay(digit, grad_cam).transpose(2, 0, 1), DIGIT_ZOOM)
+                                    .transpose(1, 2, 0)), (int(xs[5]), y))
+    draw.text((PAD, height - TITLE_HEIGHT - PAD), note, fill="black", font=font)
+    sheet.paste(Image.fromarray(layers), (0, height))
+    return np.asarray(sheet)
+
+
 def save_atomically(file_name, save):
-    """Write images/file_name by save(temporary path), then rename: no half-written file is ever left."""
+    """Write images/file_name by save(temporary path), then rename: no half-written file is ever left.
+
+    The temporary name is this process's own, so that two scripts writing one file at once each
+    rename a whole file of their own (the last one stays).
+    """
     os.makedirs(IMAGES_DIR, exist_ok=True)
     path = os.path.join(IMAGES_DIR, file_name)
-    tmp = path + ".tmp"
+    fd, tmp = tempfile.mkstemp(prefix="." + file_name + ".", suffix=".tmp", dir=IMAGES_DIR)
+    os.close(fd)
     try:
         save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an image is an ordinary file
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

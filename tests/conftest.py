@@ -22,11 +22,17 @@ class Repo:
 
     def run(self, script, *args, check=True):
         """Run `python script args` from another folder, to show the scripts do not need a cwd."""
-        result = subprocess.run([sys.executable, os.path.join(self.path, script), *args],
-                                cwd=os.path.dirname(self.path), capture_output=True, text=True)
+        result = self.start(script, *args)
+        stdout, stderr = result.communicate()
+        result.stdout, result.stderr = stdout, stderr
         if check:
             assert result.returncode == 0, result.stderr
         return result
+
+    def start(self, script, *args):
+        """`python script args` started, not waited for: a subprocess.Popen."""
+        return subprocess.Popen([sys.executable, os.path.join(self.path, script), *args], cwd=os.path.dirname(self.path),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def image(self, name):
         return os.path.join(self.path, "images", name)
@@ -41,9 +47,9 @@ def repo(tmp_path):
 
 @pytest.fixture(scope="session")
 def trained_repo(tmp_path_factory):
-    """One `python 3.py --steps 300 --seed 1` in a copy, and what it printed: its images and model/
-    serve the tests of 3.py, 4.py and the saved model."""
+    """One `python 3.py --steps 300 --seed 1 --logdir logs` in a copy, and what it printed: its images,
+    model/ and logs/ serve the tests of 3.py, 4.py and TensorBoard's log."""
     path = tmp_path_factory.mktemp("trained") / "tf-cnn-image"
     path.mkdir()
     repo = Repo(str(path))
-    return repo, repo.run("3.py", "--steps", "300", "--seed", "1").stdout
+    return repo, repo.run("3.py", "--steps", "300", "--seed", "1", "--logdir", os.path.join(repo.path, "logs")).stdout

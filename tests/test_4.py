@@ -125,7 +125,7 @@ def test_4_class_models_look_like_their_digits(looked, sess):
 @pytest.mark.parametrize("name", PATTERNS)
 def test_top_patches_are_the_strongest_responses(sess, name):
     layer = LAYERS[name]
-    maxima, rows, cols = channel_maxima(sess, layer, cnn.x, TEST, batch=700)
+    [(maxima, rows, cols)] = channel_maxima(sess, [layer], cnn.x, TEST, batch=700)
     which = top_images(maxima, 9)
     outputs = sess.run(layer, {cnn.x: TEST})
     for c in range(layer.shape[-1]):
@@ -170,10 +170,10 @@ def test_patches_are_the_fields_cropped_black_off_the_image():
 
 
 def test_4_trains_first_when_there_is_no_model(repo):
-    stdout = repo.run("4.py", "--steps", "100", "--seed", "2").stdout
+    stdout = repo.run("4.py", "--steps", "20", "--seed", "2").stdout
     lines = stdout.splitlines()
     assert lines[0].startswith("step 0, training accuracy ")
     assert re.fullmatch(r"test accuracy [\d.]+", lines[1])
-    assert lines[2].startswith("model/: 100 training steps, seed 2, test accuracy ")
+    assert lines[2].startswith("model/: 20 training steps, seed 2, test accuracy ")
     assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
     assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(OUTPUTS + ["4.html"])

@@ -1,6 +1,7 @@
 """The four scripts, run as a user runs them (`python 3.py ...`) in a copy of the repository."""
 
 import html.parser
+import io
 import os
 import re
 
@@ -55,11 +56,16 @@ def trained(trained_repo):
 
 @pytest.fixture(scope="module")
 def untrained(tmp_path_factory):
-    """`python 3.py --steps 0 --seed 1`: no training at all."""
+    """`python 3.py --steps 0 --seed 1`: no training at all; two of them at once, in one folder."""
     path = tmp_path_factory.mktemp("untrained") / "tf-cnn-image"
     path.mkdir()
     repo = Repo(str(path))
-    return repo, repo.run("3.py", "--steps", "0", "--seed", "1").stdout
+    runs = [repo.start("3.py", "--steps", "0", "--seed", "1") for _ in range(2)]
+    outputs = [run.communicate() for run in runs]
+    for run, (_, stderr) in zip(runs, outputs):
+        assert run.returncode == 0, stderr
+    assert outputs[0][0] == outputs[1][0]
+    return repo, outputs[0][0]
 
 
 def test_1_prints_the_articles_listing(repo):
@@ -203,3 +209,72 @@ def test_bad_flags_are_refused(repo, flag):
     result = repo.run("3.py", flag, check=False)
     assert result.returncode == 2
     assert re.search(r"error: (argument --\w+: invalid int value|--\w+ must be)", result.stderr.splitlines()[-1])
+
+
+def test_two_runs_at_once_leave_only_whole_files(untrained):
+    repo, _ = untrained
+    names = os.listdir(os.path.join(repo.path, "images"))
+    assert sorted(names) == sorted(TILES + COMPARISONS + TIMELINES + FILTERS + ["index.html"]), "no temporary left"
+    for name in names:
+        if name.endswith((".png", ".gif")):
+            with Image.open(repo.image(name)) as image:
+                image.load()  # decodes the whole file: a truncated one raises
+    assert sorted(os.listdir(repo.path)) == sorted(
+        [n for n in os.listdir(repo.path) if n.endswith(".py")] + ["MNIST_data", "images", "model"])
+    assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
+
+
+def test_help_shows_the_docstring_as_written(repo):
+    help = repo.run("3.py", "--help").stdout
+    assert "  3_compare_{00..09}.png     per input, each layer before and after, side by side" in help
+    assert "--logdir DIR" in help
+
+
+def events(folder):
+    """The event files under folder, each as a list of (step, tag, kind, value) and the graph's size."""
+    import tensorflow as tf
+    runs = {}
+    for run in sorted(os.listdir(folder)):
+        [name] = os.listdir(os.path.join(folder, run))
+        records, graph = [], 0
+        for event in tf.compat.v1.train.summary_iterator(os.path.join(folder, run, name)):
+            graph += len(event.graph_def)
+            for value in event.summary.value:
+                kind = value.WhichOneof("value")
+                records.append((event.step, value.tag, kind, getattr(value, kind)))
+        runs[run] = records, graph
+    return runs
+
+
+def test_3_logs_for_tensorboard(trained, repo):
+    trained_repo, stdout = trained
+    logs = os.path.join(trained_repo.path, "logs")
+    [(run, (records, graph))] = events(logs).items()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d", run), "a sub-folder named by the date and time"
+    assert graph > 10000, "the graph"
+    scalars = {(step, tag): value for step, tag, kind, value in records if kind == "simple_value"}
+    printed = {int(m.group(1)): float(m.group(2))
+               for m in re.finditer(r"^step (\d+), training accuracy (\S+)$", stdout, re.M)}
+    assert sorted(printed) == [0, 100, 200]
+    for step, accuracy in printed.items():
+        assert scalars[(step, "training accuracy")] == pytest.approx(accuracy, abs=1e-6)
+        assert scalars[(step, "cross entropy")] > 0
+    assert scalars[(0, "cross entropy")] > scalars[(200, "cross entropy")], "the loss falls"
+    assert scalars[(STEPS, "test accuracy")] == pytest.approx(accuracy_of(stdout), abs=1e-6)
+    images = {(step, tag): value for step, tag, kind, value in records if kind == "image"}
+    assert sorted({step for step, _ in images}) == [0, 100, 200, 300], "at 3.py's snapshot steps"
+    for (step, tag), image in images.items():
+        layer, i = tag.split("/")
+        assert (image.width, image.height) == TILE_SIZES[layer] and 0 <= int(i) < 10
+        assert Image.open(io.BytesIO(image.encoded_image_string)).size == TILE_SIZES[layer]
+    assert len(images) == 4 * 4 * 10
+    histograms = {tag for step, tag, kind, _ in records if kind == "histo" and step == STEPS}
+    assert histograms == {"W_conv1", "b_conv1", "W_conv2", "b_conv2", "W_fc1", "b_fc1", "W_fc2", "b_fc2"}
+    # A second run, from another copy into the same folder, sits beside the first.
+    repo.run("0.py", "--steps", "0", "--logdir", logs)
+    assert len(events(logs)) == 2
+
+
+def test_without_logdir_no_event_file(untrained):
+    repo, _ = untrained
+    assert not [name for _, _, names in os.walk(repo.path) for name in names if "tfevents" in name]

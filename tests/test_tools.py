@@ -79,6 +79,28 @@ def test_save_image_leaves_no_temporary_file(images_dir, monkeypatch):
     assert np.asarray(Image.open(images_dir / "ok.png"))[:3, :3].max() == 0, "the old image was overwritten"
 
 
+@pytest.mark.parametrize("write, name, encoders", [
+    (lambda: tools.save_image("a.png", np.full((2, 3, 3), 200.0)), "a.png", Image.SAVE),
+    (lambda: tools.save_timeline("a.gif", [np.full((4, 4), 200, np.uint8)] * 2), "a.gif", Image.SAVE_ALL),
+])
+def test_an_encoder_failing_half_way_leaves_the_previous_file(images_dir, monkeypatch, write, name, encoders):
+    write()
+    previous = (images_dir / name).read_bytes()
+    format = name[-3:].upper()
+    encoder = encoders[format]
+
+    def half_then_fail(image, fp, filename, *args, **kwargs):
+        fp.write(b"\x89PNG half an image")
+        raise OSError("encoder failed")
+
+    monkeypatch.setitem(encoders, format, half_then_fail)
+    with pytest.raises(OSError, match="encoder failed"):
+        write()
+    monkeypatch.setitem(encoders, format, encoder)
+    assert (images_dir / name).read_bytes() == previous
+    assert [p.name for p in images_dir.iterdir()] == [name], "no temporary left"
+
+
 def test_channels_to_images_is_the_articles_loop():
     channels = np.random.default_rng(0).random((7, 5, 3), dtype=np.float32)
     images = tools.channels_to_images(channels)
