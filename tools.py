@@ -333,7 +333,9 @@ def digit_sheet(title, original, digit, rows, note, layers):
         draw.text((int(xs[1]), y + side // 2 - 6), label, fill="black", font=font)
         sheet.paste(gray(digit), (int(xs[2]), y))
         sheet.paste(probability_bars(probabilities, side), (int(xs[3]), y))
-        sheet.paste(gray(saliency / max(saliency.max(), 1e-12)), (int(xs[4]), y))
+        # White from the 99th percentile up, as SmoothGrad shows its maps: a few extreme pixels
+        # would otherwise leave the rest black.
+        sheet.paste(gray(saliency / max(np.percentile(saliency, 99), 1e-12)), (int(xs[4]), y))
         sheet.paste(Image.fromarray(enlarge(heat_overlay(digit, grad_cam).transpose(2, 0, 1), DIGIT_ZOOM)
                                     .transpose(1, 2, 0)), (int(xs[5]), y))
     draw.text((PAD, height - TITLE_HEIGHT - PAD), note, fill="black", font=font)

@@ -53,3 +53,15 @@ def trained_repo(tmp_path_factory):
     path.mkdir()
     repo = Repo(str(path))
     return repo, repo.run("3.py", "--steps", "300", "--seed", "1", "--logdir", os.path.join(repo.path, "logs")).stdout
+
+
+@pytest.fixture(scope="session")
+def trained_session(trained_repo):
+    """A session of this process's graph (cnn) with the short training's weights, from its model/."""
+    import tensorflow as tf
+
+    import cnn
+    repo, _ = trained_repo
+    with tf.compat.v1.Session() as sess:
+        cnn.restore_model("after", os.path.join(repo.path, "model"))
+        yield sess, cnn

@@ -37,12 +37,9 @@ def looked(trained_repo):
 
 
 @pytest.fixture(scope="module")
-def sess(trained_repo):
+def sess(trained_session):
     """A session with the short training's weights, restored from its model/."""
-    repo, _ = trained_repo
-    with tf.compat.v1.Session() as sess:
-        cnn.restore_model("after", os.path.join(repo.path, "model"))
-        yield sess
+    return trained_session[0]
 
 
 def test_4_reads_the_saved_model_and_writes_every_picture(looked):

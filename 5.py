@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+"""5.py: 自分の数字を入れてみる (your own digit): the network's answer for it, and why.
+
+Each IMAGE is any file Pillow opens (a photo of a digit on paper, a scan, a drawing; dark on light or
+light on dark); without IMAGE, the first 10 test digits. Each is made into a MNIST digit (white on
+black, 20x20 box, centred by its centre of mass) and goes through the model in model/ (saved by 0.py,
+3.py or 4.py; without it, 5.py trains first). Prints one line per image:
+  my7.jpg: 7 (99.1%), then 1 (0.6%), 2 (0.1%)
+Writes into images/, per image (its file name made safe, as NAME):
+  5_NAME_input.png   the 28x28 input as the network sees it, enlarged 8 times
+  5_NAME.png         the sheet: the image, the input, the probabilities, the saliency map and
+                     Grad-CAM after and before training, and the four layers before and after
+  5.html             a page with every sheet
+"""
+
+import os
+import re
+import sys
+
+import numpy as np
+import tensorflow as tf
+from PIL import Image
+
+import tools
+from mnist_preprocessing import ImageError, open_image, to_mnist
+from saliency import explain, rank_correlation
+from tools import compare_sheet, digit_sheet, enlarge, save_image, save_sheet
+
+args = tools.parse_args(__doc__, steps=True, images=True)
+from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+
+NAMES = [name for name, _ in LAYERS]
+
+# 入力 (the inputs): the reader's images, made into MNIST digits; or the first 10 test digits
+inputs, failed = [], False
+for path in args.image:
+    try:
+        image = open_image(path)
+        inputs.append((os.path.basename(path), image, to_mnist(image, path)))
+    except ImageError as e:
+        print("error: %s" % e, file=sys.stderr)
+        failed = True
+if not args.image:
+    for i in range(10):
+        digit = mnist.test.images[i].reshape(28, 28)
+        inputs.append(("test_%04d (a %d)" % (i, mnist.test.labels[i].argmax()),
+                       Image.fromarray(np.uint8(np.rint(digit * 255))), digit))
+
+if inputs:
+    digits = np.array([digit for _, _, digit in inputs]).reshape(-1, 784)
+    with tf.compat.v1.Session() as sess:
+        if not os.path.exists(MODEL_DIR):
+            # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
+            sess.run(tf.compat.v1.global_variables_initializer())
+            train(args.steps, logdir=args.logdir)
+        looks = {}
+        for tag in ("after", "before"):
+            run = restore_model(tag)
+            probabilities = y_conv.eval(feed_dict={x: digits, keep_prob: 1.0})
+            # Why: saliency and Grad-CAM of the digit the trained network answers
+            answers = looks["after"][0].argmax(axis=1) if tag == "before" else probabilities.argmax(axis=1)
+            saliency, grad_cam = explain(sess, x, h_conv2, y_logits, digits, answers, {keep_prob: 1.0})
+            looks[tag] = probabilities, saliency, grad_cam, layer_outputs(digits)
+    print(describe_run(run))
+
+    # 画像作成 (images)
+    sheets, used = [], set()
+    for i, (name, image, digit) in enumerate(inputs):
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", os.path.splitext(name)[0]).strip("._") or "image"
+        safe = next(s for s in [safe] + ["%s_%d" % (safe, k) for k in range(2, len(inputs) + 2)] if s not in used)
+        used.add(safe)
+        probabilities = looks["after"][0][i]
+        ranked = np.argsort(-probabilities, kind="stable")[:3]
+        answer = "%s: %d (%.1f%%), then %d (%.1f%%), %d (%.1f%%)" % (
+            name, *[v for d in ranked for v in (d, 100 * probabilities[d])])
+        print(answer)
+        correlation = rank_correlation(looks["after"][1][i], looks["before"][1][i])
+        save_image("5_%s_input.png" % safe, enlarge(digit * 255, 8)[None], cols=1)
+        layers = compare_sheet(digit * 255, ranked[0], NAMES, [
+            ("before", [layer[i] for layer in looks["before"][3]]),
+            ("after", [layer[i] for layer in looks["after"][3]])])
+        save_sheet("5_%s.png" % safe, digit_sheet(
+            answer, image, digit,
+            [("%s\ntraining" % tag, looks[tag][0][i], looks[tag][1][i], looks[tag][2][i]) for tag in ("after", "before")],
+            "saliency after vs before training: rank correlation %.2f" % correlation, layers))
+        sheets.append(("5_%s.png" % safe, "%s. Saliency after vs before training: rank correlation %.2f "
+                       "(near 1: the map shows the input, not what the network learned)." % (answer, correlation)))
+
+    tools.write_page("5.html", "%s. Per image: what the network answers and why, after and before training."
+                     % describe_run(run), [("Your digits", sheets)])
+sys.exit(1 if failed else 0)
