@@ -18,7 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 import tools
-from activation_maximization import channel_means, maximize
+from activation_maximization import channel_patterns, class_models
 from receptive_fields import channel_maxima, crop_fields, receptive_field, top_images
 from tools import channel_rows, filters_to_images, heat_maps, save_image, save_sheet
 
@@ -39,7 +39,7 @@ with tf.compat.v1.Session() as sess:
     print(describe_run(run))
 
     # 各チャンネルが一番強く反応する入力 (the input each channel answers to most), after training
-    patterns = {("after", name): maximize(sess, x, channel_means(layer), layer.shape[-1])
+    patterns = {("after", name): channel_patterns(sess, x, layer)
                 for name, layer in CHANNEL_LAYERS}
     # テスト画像で一番強く反応した場所 (where each channel fires hardest in the test images)
     maxima, top = {}, {}
@@ -50,12 +50,12 @@ with tf.compat.v1.Session() as sess:
         top[name] = crop_fields(images.reshape(-1, 28, 28), which, *places, receptive_field(layer))
     W = W_conv1.eval()
     # クラスモデル (class models): the input that each digit's logit likes best
-    classes = maximize(sess, x, tf.linalg.diag_part(y_logits), 10, feed={keep_prob: 1.0})
+    classes = class_models(sess, x, y_logits, {keep_prob: 1.0})
     probabilities = y_conv.eval(feed_dict={x: classes.reshape(10, 784), keep_prob: 1.0}).diagonal()
 
     # 学習前 (the same patterns for the weights before training)
     restore_model("before")
-    patterns.update({("before", name): maximize(sess, x, channel_means(layer), layer.shape[-1])
+    patterns.update({("before", name): channel_patterns(sess, x, layer)
                      for name, layer in CHANNEL_LAYERS})
 
 # 画像作成 (images)
@@ -72,15 +72,16 @@ for name, _ in CHANNEL_LAYERS:
 # 数字ごとの反応 (each channel's strongest response, averaged over the test images of each digit)
 one_hot = mnist.test.labels
 by_digit = {name: (one_hot.T @ maxima[name] / one_hot.sum(axis=0)[:, None]).T for name, _ in CHANNEL_LAYERS}
-# Each row from its own minimum (black) to its maximum (white): every digit has some stroke that each
-# channel likes, so the differences are a few tens of percent, and they are what the map is for.
-low = {name: by_digit[name].min(axis=1, keepdims=True) for name in by_digit}
-span = {name: np.maximum(by_digit[name].max(axis=1, keepdims=True) - low[name], 1e-12) for name in by_digit}
-scaled = {name: (by_digit[name] - low[name]) / span[name] for name in by_digit}
+# A 1 has the least ink, so every channel answers to it least: divide each digit's column by the
+# layer's mean for that digit, so that a row says which digits this channel prefers over the others'.
+relative = {name: d / d.mean(axis=0, keepdims=True) for name, d in by_digit.items()}
+low = {name: r.min(axis=1, keepdims=True) for name, r in relative.items()}
+scaled = {name: (r - low[name]) / np.maximum(r.max(axis=1, keepdims=True) - low[name], 1e-12)
+          for name, r in relative.items()}  # each row from its minimum (black) to its maximum (white)
 save_sheet("4_digits.png", heat_maps(list(scaled.values()), list(scaled), range(10)))
-for name in by_digit:
-    # The most selective channels: those whose best digit stands furthest above their mean response.
-    lift = by_digit[name].max(axis=1) / np.maximum(by_digit[name].mean(axis=1), 1e-12) - 1
+for name, r in relative.items():
+    # The most selective channels: those whose best digit stands furthest above their mean.
+    lift = r.max(axis=1) / r.mean(axis=1) - 1
     lines = ["%d: %s (+%.0f%%)" % (c, " ".join(str(d) for d in np.flatnonzero(scaled[name][c] >= 0.8)), 100 * lift[c])
              for c in np.argsort(-lift, kind="stable")[:5]]
     print("%s, most selective channels: digits within 80%% of the best (best over the mean): %s"
@@ -104,7 +105,8 @@ tools.write_page("4.html", "%s; images made %s" % (describe_run(run), datetime.d
         for name, layer in CHANNEL_LAYERS]),
     ("Digits: which digits each channel answers to", [
         ("4_digits.png", "Per channel (rows) and digit (columns): its strongest response, averaged over the "
-                         "test images of that digit; each row from its own minimum (black) to its maximum (white).")]),
+                         "test images of that digit, over the layer's average for that digit; each row from its "
+                         "own minimum (black) to its maximum (white).")]),
     ("Class models: the input each digit's logit likes best", [
         ("4_classes.png", "Digits 0 to 9: the input in [0, 1] that maximises y_logits[digit]; the trained network "
                           "gives them %s." % ", ".join("%.0f%%" % (100 * p) for p in probabilities))]),

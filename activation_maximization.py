@@ -27,12 +27,24 @@ BLUR_SIGMA = 0.5     # pixels
 JITTER = 1           # pixels
 START_GRAY, START_NOISE = 0.5, 0.05
 
-_gradients = {}  # objective tensor -> its gradient with respect to x, built once per graph
+_gradients = {}  # layer or logits -> the gradient of its objective with respect to x, built once
 
 
-def channel_means(layer):
-    """For a batch whose image k is meant for channel k: channel k's mean activation on image k."""
-    return tf.linalg.diag_part(tf.reduce_mean(layer, axis=[1, 2]))
+def channel_patterns(sess, x, layer):
+    """Per channel of a conv layer, the input that maximises its mean activation over the map, as
+    Chollet's "visualizing what convnets learn" does: (channels, 28, 28) in [0, 1]."""
+    if layer.ref() not in _gradients:
+        # Image k of the batch is meant for channel k: channel k's mean activation on image k.
+        objective = tf.linalg.diag_part(tf.reduce_mean(layer, axis=[1, 2]))
+        _gradients[layer.ref()] = tf.gradients(tf.reduce_sum(objective), x)[0]
+    return maximize(sess, x, _gradients[layer.ref()], layer.shape[-1])
+
+
+def class_models(sess, x, logits, feed):
+    """Per class, the input that maximises its logit (Simonyan et al. 2014): (classes, 28, 28) in [0, 1]."""
+    if logits.ref() not in _gradients:
+        _gradients[logits.ref()] = tf.gradients(tf.reduce_sum(tf.linalg.diag_part(logits)), x)[0]
+    return maximize(sess, x, _gradients[logits.ref()], logits.shape[-1], feed)
 
 
 def blur(images, sigma=BLUR_SIGMA):
@@ -44,12 +56,11 @@ def blur(images, sigma=BLUR_SIGMA):
     return sum(t * rows[:, :, k:k + images.shape[2]] for k, t in enumerate(taps))
 
 
-def maximize(sess, x, objective, count, feed=None, steps=STEPS, seed=0):
-    """count inputs (count, 28, 28) in [0, 1], image k climbing objective[k] from a noisy flat gray."""
-    key = objective.ref()
-    if key not in _gradients:
-        _gradients[key] = tf.gradients(tf.reduce_sum(objective), x)[0]
-    gradient = _gradients[key]
+def maximize(sess, x, gradient, count, feed=None, steps=STEPS, seed=0):
+    """count inputs (count, 28, 28) in [0, 1] from a noisy flat gray, each climbing its own objective.
+
+    gradient: d(sum of the objectives)/dx, where objective k depends on image k of the batch only.
+    """
     rng = np.random.default_rng(seed)
     images = START_GRAY + START_NOISE * rng.standard_normal((count, 28, 28))
     for step in range(steps):

@@ -6,10 +6,14 @@ Prints one table and writes it as JSON (--json). Measures, in this process:
     steps as train() runs them (next_batch, the accuracy line every 100 steps, 3.py's snapshots),
     in interleaved windows of --steps steps; medians;
   - the GFLOP/s that gives, against a large float32 matmul's GFLOP/s in the same process;
+  - what --logdir's TensorBoard log costs: opening it (the graph), one snapshot's summaries, one
+    step line's scalars; and from them, how much longer a full 20,000-step run takes with it;
 and, running `python 3.py --steps N` as a user does (in a copy of the repository):
   - the time from its start to the first image written, and the whole run;
   - the whole run split into import, data, graph, training, evaluation and images (from a second
-    run, under cProfile once TensorFlow is imported), and the rest.
+    run, under cProfile once TensorFlow is imported), and the rest;
+then, with the model/ that run saved, `python 4.py` (whole, and split into import, restore, top
+patches, patterns, class models, images, under cProfile) and `python 5.py` on its 10 test digits.
 """
 
 import time
@@ -88,11 +92,11 @@ def training_rates(sess):
     # per-step figure (it is timed once, as evaluation, in the 3.py run).
     cnn.mnist = cnn.mnist._replace(test=input_data.DataSet(*inputs))
 
-    def snapshot(step):  # what 3.py does at each snapshot step
-        cnn.layer_outputs(inputs[0])
-
     for batch in batches[:20]:  # warm-up
         sess.run(cnn.train_step, {x: batch[0], y_: batch[1], keep_prob: 0.5})
+    def snapshot(step):  # what 3.py does at each snapshot step
+        return cnn.layer_outputs(inputs[0])
+
     bare, trained = [], []
     for _ in range(args.windows):
         t = time.perf_counter()
@@ -105,6 +109,35 @@ def training_rates(sess):
         trained.append(time.perf_counter() - t)
     ratio = statistics.median(b / t for b, t in zip(bare, trained))
     return args.steps / statistics.median(bare), args.steps / statistics.median(trained), ratio
+
+
+def log_costs(sess, repeats=5):
+    """Seconds that --logdir adds: opening the log (with the graph) and closing it, one snapshot's
+    summaries (histograms and 40 tiles, as train() logs them for 3.py), one step line's scalars.
+    A full run opens it once, logs 9 snapshots and 200 step lines, whatever the machine's step rate:
+    timing these directly says what it costs better than short windows, which a snapshot dominates."""
+    batch = cnn.mnist.train.next_batch(BATCH)
+    outputs = cnn.layer_outputs(cnn.mnist.train.next_batch(10)[0])
+    feed = {cnn.x: batch[0], cnn.y_: batch[1], cnn.keep_prob: 1.0}
+    opening, snapshots, scalars = [], [], []
+    with tempfile.TemporaryDirectory() as logdir:
+        for _ in range(repeats):
+            t = time.perf_counter()
+            writer = cnn.open_log(logdir)
+            opening.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            writer.add_summary(cnn.histograms.eval(), 0)
+            cnn.log_layers(writer, 0, outputs)
+            writer.flush()
+            snapshots.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            cnn.log_scalars(writer, 0, **{"cross entropy": cnn.cross_entropy.eval(feed_dict=feed)})
+            writer.flush()
+            scalars.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            writer.close()
+            opening[-1] += time.perf_counter() - t
+    return statistics.median(opening), statistics.median(snapshots), statistics.median(scalars)
 
 
 def copy_of_repository(folder):
@@ -144,23 +177,29 @@ print(imports)
 """
 
 
-def split_3py(folder):
-    """Seconds of each part of a `python 3.py` run, the rest (Python's start, the session, ...) as other."""
-    profile = os.path.join(folder, "3.prof")
+def profiled(folder, script, *script_args):
+    """Run folder/script under RUNNER: its whole time, the import's, and a function's cumulative time."""
+    profile = os.path.join(folder, script + ".prof")
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-c", RUNNER, profile, os.path.join(folder, "3.py"), "--steps",
-                          str(args.run_steps)], check=True, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-c", RUNNER, profile, os.path.join(folder, script), *script_args],
+                         check=True, capture_output=True, text=True)
     total = time.perf_counter() - start
     stats = pstats.Stats(profile).stats  # (file, line, function) -> (calls, ..., own time, cumulative time)
 
     def cumulative(file_name, *functions):
         return sum(v[3] for (f, _, fn), v in stats.items() if os.path.basename(f) == file_name and fn in functions)
+    return total, float(run.stdout.split()[-1]), cumulative, stats
+
+
+def split_3py(folder):
+    """Seconds of each part of a `python 3.py` run, the rest (Python's start, the session, ...) as other."""
+    total, imports, cumulative, stats = profiled(folder, "3.py", "--steps", str(args.run_steps))
 
     def called_from(file_name, function, caller_file, caller_function):  # cumulative, of the calls from one caller
         return sum(t[3] for (f, _, fn), v in stats.items() if os.path.basename(f) == file_name and fn == function
                    for (cf, _, cfn), t in v[4].items() if os.path.basename(cf) == caller_file and cfn == caller_function)
 
-    parts = {"import": float(run.stdout.split()[-1])}  # TensorFlow, NumPy, Pillow
+    parts = {"import": imports}  # TensorFlow, NumPy, Pillow
     parts["data"] = cumulative("input_data.py", "read_data_sets")
     parts["graph"] = cumulative("cnn.py", "<module>") - parts["data"]
     # train()'s accuracy.eval() calls: the lines every 100 steps and the test accuracy (not 3.py's W_conv1.eval())
@@ -172,16 +211,40 @@ def split_3py(folder):
     return total, parts
 
 
+def split_4py(folder):
+    """Seconds of each part of a `python 4.py` run on the saved model/, as split_3py."""
+    total, imports, cumulative, _ = profiled(folder, "4.py")
+    parts = {"import": imports,
+             "restore": cumulative("cnn.py", "restore_model"),
+             "top patches": cumulative("receptive_fields.py", "channel_maxima", "top_images", "crop_fields"),
+             "patterns": cumulative("activation_maximization.py", "channel_patterns"),
+             "class models": cumulative("activation_maximization.py", "class_models"),
+             "images": cumulative("tools.py", "save_image", "save_sheet", "channel_rows", "heat_maps",
+                                  "filters_to_images", "write_page")}
+    parts["other"] = total - sum(parts.values())
+    return total, parts
+
+
+def time_5py(folder):
+    """Seconds of a `python 5.py` run on its 10 test digits, and of its imports."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, os.path.join(folder, "5.py")], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
 with tf.compat.v1.Session() as sess:
     sess.run(tf.compat.v1.global_variables_initializer())
     bare_rate, train_rate, train_ratio = training_rates(sess)
+    log_open, log_snapshot, log_scalars = log_costs(sess)
     matmul = matmul_gflops(sess)
 
 with tempfile.TemporaryDirectory() as folder:
     copy_of_repository(folder)
     first_image, run_seconds = time_3py(folder)
     shutil.rmtree(os.path.join(folder, "images"))
-    profiled_seconds, parts = split_3py(folder)
+    profiled_seconds, parts = split_3py(folder)  # which saved model/ in the copy, for 4.py and 5.py
+    look_seconds, look_parts = split_4py(folder)
+    own_digits_seconds = time_5py(folder)
 
 step_gflops = STEP_FLOP * bare_rate / 1e9
 table = {
@@ -198,6 +261,11 @@ table = {
     "bare_steps_per_s": bare_rate,
     "train_steps_per_s": train_rate,
     "train_to_bare_ratio": train_ratio,
+    "logdir_open_s": log_open,
+    "logdir_snapshot_s": log_snapshot,
+    "logdir_step_line_s": log_scalars,
+    # A full run: 20,000 steps at train()'s rate; the log: once opened, 9 snapshots, 200 step lines.
+    "logdir_full_run_cost": (log_open + 9 * log_snapshot + 200 * log_scalars) / (20000 / train_rate),
     "step_gflops": step_gflops,
     "matmul_gflops": matmul,
     "step_fraction_of_matmul": step_gflops / matmul,
@@ -206,6 +274,9 @@ table = {
     "run_s": run_seconds,
     "profiled_run_s": profiled_seconds,
     "split_s": parts,
+    "4py_s": look_seconds,
+    "4py_split_s": look_parts,
+    "5py_s": own_digits_seconds,
     "bench_s": time.perf_counter() - START,
 }
 
@@ -215,6 +286,10 @@ rows = [
     ("training step, bare loop (steps/s)", bare_rate),
     ("training step, as train() runs it (steps/s)", train_rate),
     ("train() / bare loop", table["train_to_bare_ratio"]),
+    ("--logdir: opening and closing the log (s)", log_open),
+    ("--logdir: one snapshot's summaries (s)", log_snapshot),
+    ("--logdir: one step line's scalars (s)", log_scalars),
+    ("--logdir: added to a full 20,000-step run", table["logdir_full_run_cost"]),
     ("FLOP per step (GFLOP)", table["step_gflop"]),
     ("step rate (GFLOP/s)", step_gflops),
     ("float32 matmul 2048 (GFLOP/s)", matmul),
@@ -222,7 +297,11 @@ rows = [
     ("python 3.py --steps %d: first image (s)" % args.run_steps, first_image),
     ("python 3.py --steps %d: whole run (s)" % args.run_steps, run_seconds),
     ("the same under cProfile (s), of which:", profiled_seconds),
-] + [("  %s (s)" % name, seconds) for name, seconds in parts.items()]
+] + [("  %s (s)" % name, seconds) for name, seconds in parts.items()] + [
+    ("python 4.py, model/ saved, under cProfile (s):", look_seconds),
+] + [("  %s (s)" % name, seconds) for name, seconds in look_parts.items()] + [
+    ("python 5.py, 10 test digits (s)", own_digits_seconds),
+]
 for name, value in rows:
     print("%-44s %10.3f" % (name, value))
 with open(args.json + ".tmp", "w") as f:

@@ -40,7 +40,7 @@ def open_image(path):
     except UnidentifiedImageError:
         raise ImageError("%s: not an image Pillow can read" % path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise ImageError("%s: too large to decode safely (%s)" % (path, str(e).split(" could be")[0]))
+        raise ImageError("%s: too large to decode safely (%s)" % (path, str(e).split(" could be")[0].rstrip(",")))
     except (OSError, SyntaxError, ValueError) as e:  # truncated or damaged data
         raise ImageError("%s: damaged or truncated image (%s)" % (path, e))
 

@@ -10,8 +10,9 @@ from conftest import ROOT
 FIELDS = {"date", "cpu", "cores", "tensorflow", "numpy", "python", "window_steps", "windows", "step_gflop",
           "bare_steps_per_s", "train_steps_per_s", "train_to_bare_ratio", "step_gflops", "matmul_gflops",
           "step_fraction_of_matmul", "run_steps", "start_to_first_image_s", "run_s", "profiled_run_s",
-          "split_s", "bench_s"}
+          "split_s", "bench_s", "logdir_open_s", "logdir_snapshot_s", "logdir_step_line_s", "logdir_full_run_cost", "4py_s", "4py_split_s", "5py_s"}
 PARTS = {"import", "data", "graph", "training", "evaluation", "images", "other"}
+PARTS_4 = {"import", "restore", "top patches", "patterns", "class models", "images", "other"}
 
 
 def test_bench_writes_every_field(tmp_path):
@@ -20,10 +21,14 @@ def test_bench_writes_every_field(tmp_path):
                              "--run-steps", "0", "--json", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     table = json.loads(out.read_text())
-    assert set(table) == FIELDS and set(table["split_s"]) == PARTS
+    assert set(table) == FIELDS and set(table["split_s"]) == PARTS and set(table["4py_split_s"]) == PARTS_4
     assert abs(table["step_gflop"] - 4.1025) < 0.0001
     assert table["bare_steps_per_s"] > 0 and table["matmul_gflops"] > 0
     assert 0 < table["start_to_first_image_s"] < table["run_s"]
     assert min(table["split_s"].values()) >= 0, table["split_s"]
+    assert min(table["4py_split_s"].values()) > 0, table["4py_split_s"]
+    assert table["4py_s"] > sum(table["4py_split_s"].values()) - table["4py_split_s"]["other"]
+    assert table["5py_s"] > 0
+    assert 0 < table["logdir_step_line_s"] < table["logdir_snapshot_s"] and table["logdir_full_run_cost"] > 0
     assert "training step, bare loop (steps/s)" in result.stdout
     assert not os.path.exists(out.with_suffix(".json.tmp"))
