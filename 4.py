@@ -19,16 +19,15 @@ import tensorflow as tf
 
 import tools
 from activation_maximization import channel_patterns, class_models
-from receptive_fields import channel_maxima, crop_fields, receptive_field, top_images
+from receptive_fields import channel_maxima, receptive_field, top_patches
 from tools import channel_rows, filters_to_images, heat_maps, save_image, save_sheet
 
-args = tools.parse_args(__doc__, steps=True)
+args = tools.parse_args(__doc__, steps=True, ascent=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 CHANNEL_LAYERS = [("h_conv1", h_conv1), ("h_conv2", h_conv2)]
 TOP = 9  # patches per channel
 images = mnist.test.images
-labels = mnist.test.labels.argmax(axis=1)
 
 with tf.compat.v1.Session() as sess:
     if not os.path.exists(MODEL_DIR):
@@ -39,23 +38,21 @@ with tf.compat.v1.Session() as sess:
     print(describe_run(run))
 
     # 各チャンネルが一番強く反応する入力 (the input each channel answers to most), after training
-    patterns = {("after", name): channel_patterns(sess, x, layer)
+    patterns = {("after", name): channel_patterns(sess, x, layer, args.ascent_steps)
                 for name, layer in CHANNEL_LAYERS}
     # テスト画像で一番強く反応した場所 (where each channel fires hardest in the test images)
-    maxima, top = {}, {}
-    for (name, layer), (maxima[name], rows, cols) in zip(
-            CHANNEL_LAYERS, channel_maxima(sess, [layer for _, layer in CHANNEL_LAYERS], x, images)):
-        which = top_images(maxima[name], TOP)
-        places = (np.take_along_axis(rows.T, which, 1), np.take_along_axis(cols.T, which, 1))
-        top[name] = crop_fields(images.reshape(-1, 28, 28), which, *places, receptive_field(layer))
+    strongest = channel_maxima(sess, [layer for _, layer in CHANNEL_LAYERS], x, images)
+    maxima = {name: maxima for (name, _), (maxima, _, _) in zip(CHANNEL_LAYERS, strongest)}
+    top = {name: top_patches(images.reshape(-1, 28, 28), layer_strongest, receptive_field(layer), TOP)
+           for (name, layer), layer_strongest in zip(CHANNEL_LAYERS, strongest)}
     W = W_conv1.eval()
     # クラスモデル (class models): the input that each digit's logit likes best
-    classes = class_models(sess, x, y_logits, {keep_prob: 1.0})
+    classes = class_models(sess, x, y_logits, {keep_prob: 1.0}, args.ascent_steps)
     probabilities = y_conv.eval(feed_dict={x: classes.reshape(10, 784), keep_prob: 1.0}).diagonal()
 
     # 学習前 (the same patterns for the weights before training)
     restore_model("before")
-    patterns.update({("before", name): channel_patterns(sess, x, layer)
+    patterns.update({("before", name): channel_patterns(sess, x, layer, args.ascent_steps)
                      for name, layer in CHANNEL_LAYERS})
 
 # 画像作成 (images)

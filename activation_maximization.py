@@ -30,21 +30,21 @@ START_GRAY, START_NOISE = 0.5, 0.05
 _gradients = {}  # layer or logits -> the gradient of its objective with respect to x, built once
 
 
-def channel_patterns(sess, x, layer):
+def channel_patterns(sess, x, layer, steps=STEPS):
     """Per channel of a conv layer, the input that maximises its mean activation over the map, as
     Chollet's "visualizing what convnets learn" does: (channels, 28, 28) in [0, 1]."""
     if layer.ref() not in _gradients:
         # Image k of the batch is meant for channel k: channel k's mean activation on image k.
         objective = tf.linalg.diag_part(tf.reduce_mean(layer, axis=[1, 2]))
         _gradients[layer.ref()] = tf.gradients(tf.reduce_sum(objective), x)[0]
-    return maximize(sess, x, _gradients[layer.ref()], layer.shape[-1])
+    return maximize(sess, x, _gradients[layer.ref()], layer.shape[-1], steps=steps)
 
 
-def class_models(sess, x, logits, feed):
+def class_models(sess, x, logits, feed, steps=STEPS):
     """Per class, the input that maximises its logit (Simonyan et al. 2014): (classes, 28, 28) in [0, 1]."""
     if logits.ref() not in _gradients:
         _gradients[logits.ref()] = tf.gradients(tf.reduce_sum(tf.linalg.diag_part(logits)), x)[0]
-    return maximize(sess, x, _gradients[logits.ref()], logits.shape[-1], feed)
+    return maximize(sess, x, _gradients[logits.ref()], logits.shape[-1], feed, steps)
 
 
 def blur(images, sigma=BLUR_SIGMA):

@@ -40,6 +40,8 @@ parser.add_argument("--windows", type=int, default=3, metavar="N",
                     help="timed windows of each kind, interleaved (default: %(default)s)")
 parser.add_argument("--run-steps", type=int, default=20, metavar="N",
                     help="--steps of the timed `python 3.py` runs (default: %(default)s; 20000 for a full run)")
+parser.add_argument("--ascent-steps", type=int, default=200, metavar="N",
+                    help="--ascent-steps of the timed `python 4.py` (default: %(default)s, 4.py's own)")
 parser.add_argument("--json", default="bench.json", metavar="FILE", help="where to write the table (default: %(default)s)")
 args = parser.parse_args()
 if args.steps < 1 or args.windows < 1 or args.run_steps < 0:
@@ -213,10 +215,10 @@ def split_3py(folder):
 
 def split_4py(folder):
     """Seconds of each part of a `python 4.py` run on the saved model/, as split_3py."""
-    total, imports, cumulative, _ = profiled(folder, "4.py")
+    total, imports, cumulative, _ = profiled(folder, "4.py", "--ascent-steps", str(args.ascent_steps))
     parts = {"import": imports,
              "restore": cumulative("cnn.py", "restore_model"),
-             "top patches": cumulative("receptive_fields.py", "channel_maxima", "top_images", "crop_fields"),
+             "top patches": cumulative("receptive_fields.py", "channel_maxima", "top_patches"),
              "patterns": cumulative("activation_maximization.py", "channel_patterns"),
              "class models": cumulative("activation_maximization.py", "class_models"),
              "images": cumulative("tools.py", "save_image", "save_sheet", "channel_rows", "heat_maps",

@@ -56,6 +56,15 @@ def top_images(maxima, count=9):
     return np.argsort(-maxima, axis=0, kind="stable")[:count].T
 
 
+def top_patches(images, strongest, field, count=9):
+    """Per channel, the count images where it fires hardest, each cropped to the channel's field at
+    that place: (C, count, size, size). strongest: one layer's (maxima, rows, cols) of channel_maxima."""
+    maxima, rows, cols = strongest
+    which = top_images(maxima, count)
+    return crop_fields(images, which, np.take_along_axis(rows.T, which, 1), np.take_along_axis(cols.T, which, 1),
+                       field)
+
+
 def crop_fields(images, which, rows, cols, field):
     """The receptive field at (rows, cols) of images[which], all (C, count): patches (C, count, s, s).
 

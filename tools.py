@@ -19,7 +19,7 @@ IMAGES_DIR = os.path.join(ROOT, "images")  # where every script writes, whatever
 GAP_COLOR = 0x80  # the gray between tiles
 
 
-def parse_args(description, steps=False, seed=True, images=False):
+def parse_args(description, steps=False, seed=True, images=False, ascent=False):
     """The scripts' flags; a --seed seeds the graph's random ops and numpy's batch shuffling.
 
     Call it before `from cnn import *`: a graph-level seed applies only to ops created after it.
@@ -34,6 +34,9 @@ def parse_args(description, steps=False, seed=True, images=False):
         parser.add_argument("--logdir", metavar="DIR",
                             help="also log the training for TensorBoard, in a new sub-folder of DIR "
                                  "(default: no log)")
+    if ascent:
+        parser.add_argument("--ascent-steps", type=int, default=200, metavar="N",
+                            help="steps of gradient ascent for the patterns and class models (default: %(default)s)")
     if seed:
         parser.add_argument("--seed", type=int, metavar="N",
                             help="seed for the initial weights, dropout and batches; two runs with "
@@ -41,6 +44,8 @@ def parse_args(description, steps=False, seed=True, images=False):
     args = parser.parse_args()
     if steps and args.steps < 0:
         parser.error("--steps must be 0 or more, not %d" % args.steps)
+    if ascent and args.ascent_steps < 1:
+        parser.error("--ascent-steps must be 1 or more, not %d" % args.ascent_steps)
     if seed and args.seed is not None:
         if not 0 <= args.seed < 2**32:
             parser.error("--seed must be between 0 and 2**32 - 1, not %d" % args.seed)
@@ -184,21 +189,18 @@ def write_page(file_name, summary, sections):
     """A static page in images/: the summary at the top, then per section its images, with captions.
 
     sections: [(heading, [file name or (file name, caption)])]; a bare name is its own caption. Small
-    images are shown enlarged, pixels crisp. The page links to the other scripts' pages that exist.
+    images are shown enlarged, pixels crisp. The pages of 3.py, 4.py and 5.py that exist link to each
+    other: the others' lines of links are brought up to date too.
     """
     title = dict(PAGES)[file_name]
-    links = [' <a href="{0}">{1}</a>'.format(name, html.escape(text)) for name, text in PAGES
-             if name != file_name and os.path.exists(os.path.join(IMAGES_DIR, name))]
     parts = ["<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">',
              "<title>tf-cnn-image: %s</title>" % html.escape(title), "<style>",
              "body { font-family: sans-serif; margin: 2em; }",
              "figure { display: inline-block; margin: 0 1.5em 1.5em 0; vertical-align: top; }",
              "figcaption { font-family: monospace; font-size: 90%; max-width: 40em; }",
              "img { image-rendering: pixelated; border: 1px solid #ccc; }",
-             "</style></head>", "<body>", "<h1>tf-cnn-image: %s</h1>" % html.escape(title)]
-    if links:
-        parts.append("<p>See also:%s</p>" % ",".join(links))
-    parts.append("<p>%s</p>" % html.escape(summary))
+             "</style></head>", "<body>", "<h1>tf-cnn-image: %s</h1>" % html.escape(title),
+             NAV_START, "<p>%s</p>" % html.escape(summary)]
     for heading, items in sections:
         parts.append("<h2>%s</h2>" % html.escape(heading))
         for item in items:
@@ -208,10 +210,26 @@ def write_page(file_name, summary, sections):
             parts.append('<figure><img src="{0}" width="{1}" alt="{0}"><figcaption>{2}</figcaption></figure>'
                          .format(html.escape(name), width, html.escape(caption)))
     parts += ["</body>", "</html>", ""]
+    save_text(file_name, "\n".join(parts))
+    # Link this page and the others that exist, from each of them.
+    for page, _ in PAGES:
+        if os.path.exists(os.path.join(IMAGES_DIR, page)):
+            with open(os.path.join(IMAGES_DIR, page), encoding="utf-8") as f:
+                lines = f.read().split("\n")
+            links = ['<a href="{0}">{1}</a>'.format(name, html.escape(text)) for name, text in PAGES
+                     if name != page and os.path.exists(os.path.join(IMAGES_DIR, name))]
+            nav = NAV_START + ("See also: %s</p>" % ", ".join(links) if links else "</p>")
+            lines = [nav if line.startswith(NAV_START) else line for line in lines]
+            save_text(page, "\n".join(lines))
 
+
+NAV_START = '<p class="nav">'  # the line of links between the pages
+
+
+def save_text(file_name, text):
     def write(path):
         with open(path, "w", encoding="utf-8") as f:
-            f.write("\n".join(parts))
+            f.write(text)
     save_atomically(file_name, write)
 
 

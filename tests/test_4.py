@@ -167,7 +167,7 @@ def test_patches_are_the_fields_cropped_black_off_the_image():
 
 
 def test_4_trains_first_when_there_is_no_model(repo):
-    stdout = repo.run("4.py", "--steps", "20", "--seed", "2").stdout
+    stdout = repo.run("4.py", "--steps", "20", "--seed", "2", "--ascent-steps", "10").stdout
     lines = stdout.splitlines()
     assert lines[0].startswith("step 0, training accuracy ")
     assert re.fullmatch(r"test accuracy [\d.]+", lines[1])

@@ -18,7 +18,7 @@ PARTS_4 = {"import", "restore", "top patches", "patterns", "class models", "imag
 def test_bench_writes_every_field(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, os.path.join(ROOT, "bench.py"), "--steps", "2", "--windows", "1",
-                             "--run-steps", "0", "--json", str(out)], capture_output=True, text=True)
+                             "--run-steps", "0", "--ascent-steps", "10", "--json", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     table = json.loads(out.read_text())
     assert set(table) == FIELDS and set(table["split_s"]) == PARTS and set(table["4py_split_s"]) == PARTS_4
