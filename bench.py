@@ -306,7 +306,13 @@ rows = [
 ]
 for name, value in rows:
     print("%-44s %10.3f" % (name, value))
-with open(args.json + ".tmp", "w") as f:
-    json.dump(table, f, indent=2)
-os.replace(args.json + ".tmp", args.json)
+# Through a temporary name of this process's own, in the same folder, as every output here.
+fd, tmp = tempfile.mkstemp(prefix=".bench.", suffix=".tmp", dir=os.path.dirname(os.path.abspath(args.json)))
+try:
+    with os.fdopen(fd, "w") as f:
+        json.dump(table, f, indent=2)
+    os.replace(tmp, args.json)
+finally:
+    if os.path.exists(tmp):
+        os.remove(tmp)
 print("written:", args.json)

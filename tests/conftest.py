@@ -1,5 +1,6 @@
 """Shared fixtures: a throw-away copy of the repository to run the scripts in, as a user runs them."""
 
+import html.parser
 import os
 import shutil
 import subprocess
@@ -36,6 +37,31 @@ class Repo:
 
     def image(self, name):
         return os.path.join(self.path, "images", name)
+
+    def page(self, name):
+        """A page in images/: {image: its caption} in the page's order, its links, and all its text."""
+        images, links, texts, in_caption = {}, [], [], [False]
+
+        class Parser(html.parser.HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag == "img":
+                    images[attrs["src"]] = ""
+                elif tag == "a":
+                    links.append(attrs["href"])
+                in_caption[0] = tag == "figcaption"
+
+            def handle_endtag(self, tag):
+                in_caption[0] = False
+
+            def handle_data(self, data):
+                texts.append(data)
+                if in_caption[0]:
+                    images[list(images)[-1]] += data
+
+        with open(self.image(name), encoding="utf-8") as f:
+            Parser().feed(f.read())
+        return images, links, "".join(texts)
 
 
 @pytest.fixture

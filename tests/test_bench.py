@@ -31,4 +31,4 @@ def test_bench_writes_every_field(tmp_path):
     assert table["5py_s"] > 0
     assert 0 < table["logdir_step_line_s"] < table["logdir_snapshot_s"] and table["logdir_full_run_cost"] > 0
     assert "training step, bare loop (steps/s)" in result.stdout
-    assert not os.path.exists(out.with_suffix(".json.tmp"))
+    assert os.listdir(tmp_path) == ["bench.json"], "no temporary left"

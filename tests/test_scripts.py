@@ -1,6 +1,5 @@
 """The four scripts, run as a user runs them (`python 3.py ...`) in a copy of the repository."""
 
-import html.parser
 import io
 import os
 import re
@@ -79,7 +78,8 @@ def test_2_writes_fifty_digits(repo):
     assert image.size == (231, 202) and image.mode == "RGB"
     p = pixels(repo.image("2.png"))
     assert (p[28, :] == 0x80).all() and (p[:, 28] == 0x80).all(), "gray gaps between digits"
-    assert p[:28, :28].max() == 255 and p[:28, :28].min() == 0, "a digit: white strokes on black"
+    # White strokes on black: 10% of MNIST's digits peak at 254, not 255 (a flaky check before).
+    assert p[:28, :28].max() > 200 and p[:28, :28].min() == 0, "a digit: white strokes on black"
 
 
 def test_0_trains_and_prints_the_articles_lines(repo):
@@ -149,21 +149,10 @@ def test_3_comparison_sheets_and_timelines(trained):
 
 def test_3_index_html_shows_every_output(trained):
     repo, _ = trained
-    sources, texts = [], []
-
-    class Parser(html.parser.HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            if tag == "img":
-                sources.append(dict(attrs)["src"])
-
-        def handle_data(self, data):
-            texts.append(data)
-
-    with open(repo.image("index.html"), encoding="utf-8") as f:
-        Parser().feed(f.read())
-    assert sorted(sources) == sorted(TILES + COMPARISONS + TIMELINES + FILTERS)
-    assert all(os.path.exists(repo.image(src)) for src in sources)
-    assert re.search(r"%d training steps, test accuracy 0\.\d{4}, run on \d{4}-\d\d-\d\d" % STEPS, "".join(texts))
+    images, _, text = repo.page("index.html")
+    assert sorted(images) == sorted(TILES + COMPARISONS + TIMELINES + FILTERS)
+    assert all(os.path.exists(repo.image(src)) for src in images)
+    assert re.search(r"%d training steps, test accuracy 0\.\d{4}, run on \d{4}-\d\d-\d\d" % STEPS, text)
 
 
 def test_3_without_training_after_equals_before(untrained):
