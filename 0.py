@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """0.py: train the article's CNN (Deep MNIST for Experts) and print its accuracy.
 
-The network itself is in cnn.py, shared by every script.
+The network itself is in cnn.py, shared by every script. The weights before and after training are
+saved in model/, for 4.py and 5.py.
 """
 
 import tensorflow as tf

@@ -7,6 +7,7 @@ Writes into images/, for 10 inputs, before and after training:
   3_{before,after}_W_conv1.png  the 32 first-layer filters (gray 0, white positive, black negative)
   3_timeline_{00..09}.gif    per input, the layers at steps 0, 100, 200, 500, ... of training
   index.html                 a page with all of them
+and the weights before and after training into model/, for 4.py and 5.py.
 """
 
 import datetime

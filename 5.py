@@ -53,12 +53,13 @@ if inputs:
             # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
             sess.run(tf.compat.v1.global_variables_initializer())
             train(args.steps, logdir=args.logdir)
+        # 学習後と学習前 (after training, and before it, as a sanity check of the explanations)
         looks = {}
         for tag in ("after", "before"):
             run = restore_model(tag)
             probabilities = y_conv.eval(feed_dict={x: digits, keep_prob: 1.0})
-            # Why: saliency and Grad-CAM of the digit the trained network answers
-            answers = looks["after"][0].argmax(axis=1) if tag == "before" else probabilities.argmax(axis=1)
+            if tag == "after":
+                answers = probabilities.argmax(axis=1)  # the question, both times: why this digit?
             saliency, grad_cam = explain(sess, x, h_conv2, y_logits, digits, answers, {keep_prob: 1.0})
             looks[tag] = probabilities, saliency, grad_cam, layer_outputs(digits)
     print(describe_run(run))
@@ -67,7 +68,8 @@ if inputs:
     sheets, used = [], set()
     for i, (name, image, digit) in enumerate(inputs):
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", os.path.splitext(name)[0]).strip("._") or "image"
-        safe = next(s for s in [safe] + ["%s_%d" % (safe, k) for k in range(2, len(inputs) + 2)] if s not in used)
+        while safe in used:  # two images of one name (a/7.png, b/7.png) get a sheet each
+            safe += "_"
         used.add(safe)
         probabilities = looks["after"][0][i]
         ranked = np.argsort(-probabilities, kind="stable")[:3]
