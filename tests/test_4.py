@@ -62,7 +62,7 @@ def test_4_reads_the_saved_model_and_writes_every_picture(looked):
 def test_4_page_shows_every_picture_with_a_caption(looked):
     repo, _ = looked
     images, links, _ = repo.page("4.html")
-    assert links == ["index.html"], "3.py's page is there, so 4.html links to it"
+    assert "index.html" in links, "3.py's page is there, so 4.html links to it"
     assert "4.html" in repo.page("index.html")[1], "and 3.py's page, written first, links back"
     assert sorted(images) == sorted(OUTPUTS)
     assert all(len(caption.split()) > 8 for caption in images.values()), "a caption says how to read it"
