@@ -40,16 +40,20 @@ def test_maps_have_the_inputs_shape_and_range(maps):
 
 
 def test_grad_cam_of_a_trained_network_is_on_the_strokes_not_the_border(maps):
-    (_, grad_cam), _ = maps
     images = DIGITS.reshape(-1, 28, 28)
     border = np.ones((28, 28), bool)
     border[4:-4, 4:-4] = False  # MNIST's empty frame
-    on_ink = np.array([cam[image > 0.5].mean() for cam, image in zip(grad_cam, images)])
-    on_border = grad_cam[:, border].mean(axis=1)
+    on_strokes = []
+    for _, grad_cam in maps:  # after training, then before
+        on_ink = np.array([cam[image > 0.5].mean() for cam, image in zip(grad_cam, images)])
+        on_border = grad_cam[:, border].mean(axis=1)
+        on_strokes.append(((on_ink > on_border).mean(), on_ink.mean() / on_border.mean()))
+    (after, after_ratio), (before, _) = on_strokes
     # After 300 steps the map is still spread (a full run's is 7 times stronger on the ink than on
-    # the frame, and so for 88% of the digits; see the README); already it leans to the strokes.
-    assert on_ink.mean() > 1.2 * on_border.mean()
-    assert (on_ink > on_border).mean() >= 0.7
+    # the frame, and so for 84% of the digits; see the README), but it has moved onto the strokes:
+    # here about 78% of the digits against 46% for the untrained network's.
+    assert after >= 0.7 and after >= before + 0.15, on_strokes
+    assert after_ratio > 1.2, on_strokes
 
 
 def test_saliency_changes_when_the_weights_are_random(maps):
