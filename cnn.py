@@ -210,15 +210,15 @@ def log_scalars(writer, step, **values):
 
 
 def log_layers(writer, step, outputs):
-    """The layers' tiles of each input, as 3.py draws them ([layer][input] -> channels), and the variables."""
+    """The layers' tiles of each input, as save_image lays them out ([layer][input] -> channels), as PNGs."""
     values = []
     for (name, _), layer_images in zip(LAYERS, outputs):
         for i, images in enumerate(layer_images):
+            tile = tile_images(images)
             png = io.BytesIO()
-            Image.fromarray(tile_images(images)).save(png, "PNG")
-            h, w = tile_images(images).shape
+            Image.fromarray(tile).save(png, "PNG")
             values.append(tf.compat.v1.Summary.Value(tag="%s/%02d" % (name, i), image=tf.compat.v1.Summary.Image(
-                height=h, width=w, colorspace=1, encoded_image_string=png.getvalue())))
+                height=tile.shape[0], width=tile.shape[1], colorspace=1, encoded_image_string=png.getvalue())))
     writer.add_summary(tf.compat.v1.Summary(value=values), step)
 
 

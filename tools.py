@@ -183,6 +183,7 @@ def filters_to_images(W):
 
 PAGES = [("index.html", "3.py: the layers before and after"), ("4.html", "4.py: what each channel learned"),
          ("5.html", "5.py: your own digit")]
+NAV_START = '<p class="nav">'  # the line of links between the pages
 
 
 def write_page(file_name, summary, sections):
@@ -221,9 +222,6 @@ def write_page(file_name, summary, sections):
             nav = NAV_START + ("See also: %s</p>" % ", ".join(links) if links else "</p>")
             lines = [nav if line.startswith(NAV_START) else line for line in lines]
             save_text(page, "\n".join(lines))
-
-
-NAV_START = '<p class="nav">'  # the line of links between the pages
 
 
 def save_text(file_name, text):
