@@ -122,9 +122,10 @@ def maybe_download(name, work_directory):
         # A temporary name of this process's own, so that two scripts downloading at once don't collide.
         fd, tmp = tempfile.mkstemp(prefix="." + name + ".", suffix=".part", dir=work_directory)
         try:
-            with urllib.request.urlopen(url + name, timeout=30) as response, os.fdopen(fd, "wb") as f:
+            with os.fdopen(fd, "wb") as f, urllib.request.urlopen(url + name, timeout=30) as response:
                 f.write(response.read())
             check_sha256(tmp, FILES[name])
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; a data file is an ordinary file
             os.replace(tmp, path)
             return path
         except (OSError, DataError) as e:

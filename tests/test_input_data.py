@@ -162,6 +162,7 @@ def test_missing_file_is_downloaded_from_the_next_mirror(data_dir, mirror):
     assert mnist.train.num_examples == TRAIN - 5
     assert (data_dir / "train-labels-idx1-ubyte.gz").read_bytes() == (mirror / "train-labels-idx1-ubyte.gz").read_bytes()
     assert not [p for p in os.listdir(data_dir) if p.endswith(".part")]
+    assert (data_dir / "train-labels-idx1-ubyte.gz").stat().st_mode & 0o777 == 0o644, "readable, as the others"
 
 
 def test_download_with_the_wrong_content_leaves_nothing(data_dir, mirror):
