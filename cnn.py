@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -128,20 +129,44 @@ MODEL_DIR = os.path.join(ROOT, "model")
 saver = tf.compat.v1.train.Saver(VARIABLES, max_to_keep=None)
 
 
+def remove_leftovers(parent):
+    """Remove the .model-new-PID-* and .model-old-PID-* folders in parent of runs that no longer run
+    (killed before they could clean up); those of a run going on beside this one stay."""
+    for name in os.listdir(parent):
+        match = re.fullmatch(r"\.model-(?:new|old)-(\d+)-.*", name)
+        if match and not process_runs(int(match.group(1))):
+            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+
+
+def process_runs(pid):
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process is there
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # there, but another user's
+    return True
+
+
 @contextlib.contextmanager
 def new_model(model_dir):
     """A new folder for a run's checkpoints, beside model_dir, that replaces model_dir as a whole when
-    the run completes, and is removed if it does not. model_dir None: nothing is saved."""
+    the run completes, and is removed if it does not. model_dir None: nothing is saved.
+
+    The folders carry this process's id, so that a later run can tell a killed run's leftovers
+    (removed) from those of a run still going on (kept)."""
     if model_dir is None:
         yield None
         return
-    folder = tempfile.mkdtemp(prefix=".model-new-", dir=os.path.dirname(model_dir))
+    parent = os.path.dirname(model_dir)
+    remove_leftovers(parent)
+    folder = tempfile.mkdtemp(prefix=".model-new-%d-" % os.getpid(), dir=parent)
     os.chmod(folder, 0o755)  # mkdtemp makes it private; model/ is an ordinary folder
     try:
         yield folder
         # A folder can't be renamed over another: move the one there aside (another run may have
         # just put it there, or taken it away), then put this run's in its place.
-        old = tempfile.mkdtemp(prefix=".model-old-", dir=os.path.dirname(model_dir))
+        old = tempfile.mkdtemp(prefix=".model-old-%d-" % os.getpid(), dir=parent)
         for attempt in itertools.count():
             try:
                 os.rename(folder, model_dir)
@@ -158,7 +183,7 @@ def new_model(model_dir):
 
 
 def save_model(folder, tag, **facts):
-    """Checkpoint the eight variables as folder/tag ("before" or "after"); facts go into run.json."""
+    """Checkpoint the eight variables as folder/tag ("before", "step-N" or "after"); facts go into run.json."""
     if folder is None:
         return
     saver.save(tf.compat.v1.get_default_session(), os.path.join(folder, tag),
@@ -170,8 +195,14 @@ def save_model(folder, tag, **facts):
             json.dump(facts, f, indent=2)
 
 
+def checkpoint_name(step, steps):
+    """The checkpoint of the weights at a snapshot step: "before" (step 0), "after" (the last), "step-N"."""
+    return "before" if step == 0 else "after" if step == steps else "step-%d" % step
+
+
 def restore_model(tag="after", model_dir=MODEL_DIR):
-    """Load the weights saved before or after training into the default session; returns run.json."""
+    """Load the weights saved before or after training (or at a snapshot step, "step-N") into the
+    default session; returns run.json."""
     try:
         with open(os.path.join(model_dir, "run.json"), encoding="utf-8") as f:
             facts = json.load(f)
@@ -225,27 +256,37 @@ def log_layers(writer, step, outputs):
 def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None):
     """The article's training loop, in the default session; returns the test accuracy.
 
-    With snapshot, calls snapshot(i) before step i for each i of snapshot_steps(steps), the last one
-    after training. The weights before and after training are saved in model_dir (None: not saved),
-    which replaces the previous run's as a whole once this run is complete. With logdir, the step
-    lines' values, the test accuracy, the variables' histograms and what snapshot returns (layer
-    outputs, [layer][input]) are logged for TensorBoard.
+    At each step i of snapshot_steps(steps) (before step i; the last one after training) it measures
+    the test accuracy, saves the weights in model_dir as checkpoint_name(i, steps) and, with
+    snapshot, calls snapshot(i). model_dir (None: nothing saved) replaces the previous run's as a
+    whole once this run is complete; its run.json lists the snapshots with their test accuracies.
+    With logdir, the step lines' values, the test accuracies, the variables' histograms and what
+    snapshot returns (layer outputs, [layer][input]) are logged for TensorBoard.
     """
     marks = set(snapshot_steps(steps))
-    writer = logdir and open_log(logdir)
+    snapshots = []  # [{"step", "test_accuracy", "checkpoint"}], for run.json
 
-    def look(i):
+    def look(i, model, writer):
         outputs = snapshot(i) if snapshot else None
+        # この時点のテスト精度と重み (the test accuracy and the weights at this step, for 6.py)
+        test_accuracy = float(accuracy.eval(feed_dict={
+            x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0}))
+        snapshots.append({"step": i, "test_accuracy": test_accuracy, "checkpoint": checkpoint_name(i, steps)})
+        if i not in (0, steps):  # before and after are saved anyway
+            save_model(model, checkpoint_name(i, steps))
         if writer:
+            log_scalars(writer, i, **{"test accuracy": test_accuracy})
             writer.add_summary(histograms.eval(), i)
             if outputs:
                 log_layers(writer, i, outputs)
+        return test_accuracy
 
-    with new_model(model_dir) as model:
+    log = contextlib.closing(open_log(logdir)) if logdir else contextlib.nullcontext()  # closed whatever happens
+    with new_model(model_dir) as model, log as writer:
         save_model(model, "before")
         for i in range(steps):
             if i in marks:
-                look(i)
+                look(i, model, writer)
             batch = mnist.train.next_batch(50)
             if i % 100 == 0:
                 train_accuracy = accuracy.eval(feed_dict={
@@ -255,14 +296,7 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None):
                     log_scalars(writer, i, **{"training accuracy": train_accuracy, "cross entropy": cross_entropy.eval(
                         feed_dict={x: batch[0], y_: batch[1], keep_prob: 1.0})})
             train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
-        if steps in marks:
-            look(steps)
-
-        test_accuracy = accuracy.eval(feed_dict={
-            x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0})
+        test_accuracy = look(steps, model, writer)  # the last snapshot is the test accuracy's measurement
         print("test accuracy %g" % test_accuracy)
-        save_model(model, "after", steps=steps, test_accuracy=float(test_accuracy))
-    if writer:
-        log_scalars(writer, steps, **{"test accuracy": test_accuracy})
-        writer.close()
+        save_model(model, "after", steps=steps, test_accuracy=test_accuracy, snapshots=snapshots)
     return test_accuracy

@@ -2,6 +2,8 @@
 
 import datetime
 import os
+import subprocess
+import sys
 
 import pytest
 import tensorflow as tf
@@ -53,6 +55,9 @@ def test_a_run_saves_its_weights_before_and_after(tmp_path, quick_test_set, caps
     assert facts["tensorflow"] == tf.__version__
     assert sorted(os.listdir(model)) == ["after.data-00000-of-00001", "after.index", "before.data-00000-of-00001",
                                          "before.index", "run.json"], "the variables only: no Adam slots, no graph"
+    assert facts["snapshots"] == [{"step": 0, "test_accuracy": pytest.approx(facts["snapshots"][0]["test_accuracy"]),
+                                   "checkpoint": "before"},
+                                  {"step": 12, "test_accuracy": pytest.approx(float(accuracy)), "checkpoint": "after"}]
     assert "test accuracy" in capsys.readouterr().out
 
 
@@ -104,3 +109,64 @@ def test_a_damaged_model_is_a_one_line_error(tmp_path, quick_test_set):
     with pytest.raises(SystemExit) as exit:
         restored("before", model)
     assert "run.json" in str(exit.value) and "\n" not in str(exit.value)
+
+
+def test_a_run_keeps_the_weights_at_each_snapshot_step(tmp_path, quick_test_set):
+    model = str(tmp_path / "model")
+    seen = {}
+
+    def snapshot(step):  # what the weights and the test accuracy are at each snapshot step
+        seen[step] = tf.compat.v1.get_default_session().run(cnn.VARIABLES)
+
+    run(210, model, snapshot)
+    facts = restored("after", model)[1]
+    assert [s["step"] for s in facts["snapshots"]] == [0, 100, 200, 210] == sorted(seen)
+    assert [s["checkpoint"] for s in facts["snapshots"]] == ["before", "step-100", "step-200", "after"]
+    for s in facts["snapshots"]:
+        values, _ = restored(s["checkpoint"], model)
+        assert_same(values, seen[s["step"]])
+        with tf.compat.v1.Session() as sess:
+            cnn.restore_model(s["checkpoint"], model)
+            measured = cnn.accuracy.eval(feed_dict={cnn.x: cnn.mnist.test.images, cnn.y_: cnn.mnist.test.labels,
+                                                    cnn.keep_prob: 1.0})
+        assert s["test_accuracy"] == pytest.approx(float(measured)), "each step's own test accuracy"
+    accuracies = [s["test_accuracy"] for s in facts["snapshots"]]
+    assert accuracies[-1] > accuracies[0] + 0.3, "accuracy rises with training"
+
+
+def test_a_killed_runs_folders_are_removed_by_the_next_run(tmp_path, quick_test_set):
+    model = str(tmp_path / "model")
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()  # a process that no longer runs
+    for name in (".model-new-%d-abc" % killed.pid, ".model-old-%d-def" % killed.pid):
+        os.makedirs(os.path.join(tmp_path, name, "0"))  # a half-written checkpoint, a moved-aside model
+    beside = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # a run going on
+    try:
+        going_on = ".model-new-%d-ghi" % beside.pid
+        os.makedirs(os.path.join(tmp_path, going_on))
+        run(1, model)
+        assert sorted(os.listdir(tmp_path)) == sorted([going_on, "model"])
+    finally:
+        beside.kill()
+        beside.wait()
+
+
+def test_the_log_is_closed_when_training_fails(tmp_path, quick_test_set, monkeypatch):
+    closed = []
+    open_log = cnn.open_log
+
+    def watched(logdir):
+        writer = open_log(logdir)
+        close = writer.close
+        writer.close = lambda: (closed.append(True), close())
+        return writer
+
+    def fail(step):
+        raise KeyboardInterrupt  # the reader presses Ctrl-C at step 0
+
+    monkeypatch.setattr(cnn, "open_log", watched)
+    with tf.compat.v1.Session() as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        with pytest.raises(KeyboardInterrupt):
+            cnn.train(5, fail, model_dir=None, logdir=str(tmp_path / "logs"))
+    assert closed == [True]
