@@ -7,9 +7,9 @@ saved in model/, for 4.py and 5.py.
 
 import tensorflow as tf
 
-import tools
+import flags
 
-args = tools.parse_args(__doc__, steps=True)
+args = flags.parse_args(__doc__, steps=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 with tf.compat.v1.Session() as sess:

@@ -3,9 +3,9 @@
 
 import tensorflow as tf
 
-import tools
+import flags
 
-tools.parse_args(__doc__, seed=False)
+flags.parse_args(__doc__, seed=False)
 from cnn import *  # noqa: E402,F403  the graph and mnist
 
 with tf.compat.v1.Session() as sess:

@@ -3,10 +3,10 @@
 
 import tensorflow as tf
 
-import tools
+import flags
 from tools import save_image
 
-args = tools.parse_args(__doc__)
+args = flags.parse_args(__doc__)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 with tf.compat.v1.Session() as sess:

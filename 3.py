@@ -14,10 +14,12 @@ import datetime
 
 import tensorflow as tf
 
-import tools
-from tools import compare_sheet, filters_to_images, save_image, save_sheet, save_timeline
+import flags
+from drawing import compare_sheet, filters_to_images, save_sheet, save_timeline
+from pages import write_page
+from tools import save_image
 
-args = tools.parse_args(__doc__, steps=True)
+args = flags.parse_args(__doc__, steps=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 NAMES = [name for name, _ in LAYERS]
@@ -59,7 +61,7 @@ for i, label in enumerate(labels):
         compare_sheet(digit, label, NAMES, [("step %d" % step, [layer[i] for layer in outputs])])
         for step, outputs in sorted(timeline.items())])
 
-tools.write_page(
+write_page(
     "index.html",
     "%d training steps, test accuracy %.4f, run on %s"
     % (args.steps, test_accuracy, datetime.datetime.now().strftime("%Y-%m-%d %H:%M")),

@@ -3,7 +3,7 @@
 
 Reads model/ (saved by 0.py, 3.py or an earlier 4.py); without it, trains first as 0.py does.
 Writes into images/:
-  4_{before,after}_{h_conv1,h_conv2}_patterns.png  per channel, the input that excites it most
+  4_{before,after}_{h_conv1,h_conv2}_patterns.png  per channel, the patch that excites it most
   4_{h_conv1,h_conv2}_top.png  per channel: its pattern, the 9 test patches where it fires hardest,
                                (h_conv1) its filter
   4_digits.png                 per channel, its mean strongest response to each digit 0-9
@@ -17,15 +17,27 @@ import os
 import numpy as np
 import tensorflow as tf
 
-import tools
+import flags
 from activation_maximization import channel_patterns, class_models
-from receptive_fields import channel_maxima, receptive_field, top_patches
-from tools import channel_rows, filters_to_images, heat_maps, save_image, save_sheet
+from drawing import channel_rows, enlarge, filters_to_images, heat_maps, save_sheet
+from pages import write_page
+from receptive_fields import centre_fields, channel_maxima, receptive_field, top_patches
+from tools import save_image
 
-args = tools.parse_args(__doc__, steps=True, ascent=True)
+args = flags.parse_args(__doc__, steps=True, ascent=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 CHANNEL_LAYERS = [("h_conv1", h_conv1), ("h_conv2", h_conv2)]
+# Jitter (pixels) in the patterns' ascent: none for h_conv1, whose 5x5 field it would blur; h_conv2's
+# 14x14 field is large enough for it to remove the pixel noise, as it does in the literature.
+JITTER = {"h_conv1": 0, "h_conv2": 1}
+
+
+def patterns_of(sess, name, layer):
+    """Per channel, the patch it answers to most (its unit at the centre of the map), cut to its field."""
+    return centre_fields(channel_patterns(sess, x, layer, args.ascent_steps, JITTER[name]), layer)
+
+
 TOP = 9  # patches per channel
 images = mnist.test.images
 
@@ -37,9 +49,9 @@ with tf.compat.v1.Session() as sess:
     run = restore_model("after")
     print(describe_run(run))
 
-    # 各チャンネルが一番強く反応する入力 (the input each channel answers to most), after training
-    patterns = {("after", name): channel_patterns(sess, x, layer, args.ascent_steps)
-                for name, layer in CHANNEL_LAYERS}
+    # 各チャンネルが一番強く反応する入力 (the patch each channel answers to most, at the centre of
+    # its map, cut to what it sees there: its receptive field), after training
+    patterns = {("after", name): patterns_of(sess, name, layer) for name, layer in CHANNEL_LAYERS}
     # テスト画像で一番強く反応した場所 (where each channel fires hardest in the test images)
     strongest = channel_maxima(sess, [layer for _, layer in CHANNEL_LAYERS], x, images)
     maxima = {name: maxima for (name, _), (maxima, _, _) in zip(CHANNEL_LAYERS, strongest)}
@@ -52,12 +64,11 @@ with tf.compat.v1.Session() as sess:
 
     # 学習前 (the same patterns for the weights before training)
     restore_model("before")
-    patterns.update({("before", name): channel_patterns(sess, x, layer, args.ascent_steps)
-                     for name, layer in CHANNEL_LAYERS})
+    patterns.update({("before", name): patterns_of(sess, name, layer) for name, layer in CHANNEL_LAYERS})
 
 # 画像作成 (images)
-for (tag, name), pattern in patterns.items():
-    save_image("4_%s_%s_patterns.png" % (tag, name), pattern * 255)
+for (tag, name), pattern in patterns.items():  # enlarged to about 28 pixels, as 3.py's compare sheets do
+    save_image("4_%s_%s_patterns.png" % (tag, name), enlarge(pattern * 255, 28 // pattern.shape[1]))
 for name, _ in CHANNEL_LAYERS:
     rows = [[pattern * 255] + list(patches * 255)
             for pattern, patches in zip(patterns[("after", name)], top[name])]
@@ -88,11 +99,13 @@ save_image("4_classes.png", classes * 255, cols=10)
 print("class models, the trained network's probability for their own digit: %s"
       % ", ".join("%d %.3f" % (d, p) for d, p in enumerate(probabilities)))
 
-tools.write_page("4.html", "%s; images made %s" % (describe_run(run), datetime.datetime.now().strftime("%Y-%m-%d %H:%M")), [
+write_page("4.html", "%s; images made %s" % (describe_run(run), datetime.datetime.now().strftime("%Y-%m-%d %H:%M")), [
     ("Patterns: the input each channel answers to most", [
-        (f, "%s, %s training: per channel (8 to a row, channel 0 at the top left), the 28x28 input in [0, 1] "
-            "that maximises its mean activation (black 0, white 1)." % (name, tag))
-        for name, _ in CHANNEL_LAYERS for tag in ("before", "after")
+        (f, "%s, %s training: per channel (8 to a row, channel 0 at the top left), the input in [0, 1] that "
+            "maximises its unit at the centre of the map (the neuron objective; before its ReLU), shown as what "
+            "that unit sees: its %dx%d receptive field, enlarged (black 0, white 1)."
+         % (name, tag, receptive_field(layer)[0], receptive_field(layer)[0]))
+        for name, layer in CHANNEL_LAYERS for tag in ("before", "after")
         for f in ["4_%s_%s_patterns.png" % (tag, name)]]),
     ("Top patches: where each channel fires hardest in the test images", [
         ("4_%s_top.png" % name, "%s, per channel: its pattern, then the %d test images where it fires hardest, "

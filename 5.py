@@ -9,7 +9,7 @@ black, 20x20 box, centred by its centre of mass) and goes through the model in m
 Writes into images/, per image (its file name made safe, as NAME):
   5_NAME_input.png   the 28x28 input as the network sees it, enlarged 8 times
   5_NAME.png         the sheet: the image, the input, the probabilities, the saliency map and
-                     Grad-CAM after and before training, and the four layers before and after
+                     HiResCAM after and before training, and the four layers before and after
   5.html             a page with every sheet
 """
 
@@ -21,15 +21,20 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image
 
-import tools
+import flags
+from drawing import compare_sheet, digit_sheet, enlarge, save_sheet
 from mnist_preprocessing import ImageError, open_image, to_mnist
+from pages import write_page
 from saliency import explain, rank_correlation
-from tools import compare_sheet, digit_sheet, enlarge, save_image, save_sheet
+from tools import save_image
 
-args = tools.parse_args(__doc__, steps=True, images=True)
+args = flags.parse_args(__doc__, steps=True, images=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 NAMES = [name for name, _ in LAYERS]
+HOW_TO_READ = ("HiResCAM: the places whose h_conv2 activations added to the answer's logit, red to yellow the most\n"
+               "(gradient x activation, place by place; Grad-CAM averages each channel's gradient over the map "
+               "first, and on this network often puts its peak off the digit).")
 
 # 入力 (the inputs): the reader's images, made into MNIST digits; or the first 10 test digits
 inputs, failed = [], False
@@ -60,8 +65,8 @@ if inputs:
             probabilities = y_conv.eval(feed_dict={x: digits, keep_prob: 1.0})
             if tag == "after":
                 answers = probabilities.argmax(axis=1)  # the question, both times: why this digit?
-            saliency, grad_cam = explain(sess, x, h_conv2, y_logits, digits, answers, {keep_prob: 1.0})
-            looks[tag] = probabilities, saliency, grad_cam, layer_outputs(digits)
+            saliency, hires_cam, _ = explain(sess, x, h_conv2, y_logits, digits, answers, {keep_prob: 1.0})
+            looks[tag] = probabilities, saliency, hires_cam, layer_outputs(digits)
     print(describe_run(run))
 
     # 画像作成 (images)
@@ -76,7 +81,8 @@ if inputs:
         answer = "%s: %d (%.1f%%), then %d (%.1f%%), %d (%.1f%%)" % (
             name, *[v for d in ranked for v in (d, 100 * probabilities[d])])
         print(answer)
-        correlation = rank_correlation(looks["after"][1][i], looks["before"][1][i])
+        # The sanity check (Adebayo et al. 2018): does each map change when the weights are random?
+        correlations = [rank_correlation(looks["after"][k][i], looks["before"][k][i]) for k in (1, 2)]
         save_image("5_%s_input.png" % safe, enlarge(digit * 255, 8)[None], cols=1)
         layers = compare_sheet(digit * 255, ranked[0], NAMES, [
             ("before", [layer[i] for layer in looks["before"][3]]),
@@ -84,10 +90,12 @@ if inputs:
         save_sheet("5_%s.png" % safe, digit_sheet(
             answer, image, digit,
             [("%s\ntraining" % tag, looks[tag][0][i], looks[tag][1][i], looks[tag][2][i]) for tag in ("after", "before")],
-            "saliency after vs before training: rank correlation %.2f" % correlation, layers))
-        sheets.append(("5_%s.png" % safe, "%s. Saliency after vs before training: rank correlation %.2f "
-                       "(near 1: the map shows the input, not what the network learned)." % (answer, correlation)))
+            "%s\nAfter vs before training, rank correlation of the saliency maps %.2f, of HiResCAM %.2f "
+            "(near 1: a map shows the input, not what the network learned)." % (HOW_TO_READ, *correlations), layers))
+        sheets.append(("5_%s.png" % safe, "%s. After vs before training, rank correlation of the saliency maps "
+                       "%.2f, of HiResCAM %.2f (near 1: a map shows the input, not what the network learned). %s"
+                       % (answer, *correlations, HOW_TO_READ.replace("\n", " "))))
 
-    tools.write_page("5.html", "%s. Per image: what the network answers and why, after and before training."
+    write_page("5.html", "%s. Per image: what the network answers and why, after and before training."
                      % describe_run(run), [("Your digits", sheets)])
 sys.exit(1 if failed else 0)

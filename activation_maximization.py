@@ -30,14 +30,23 @@ START_GRAY, START_NOISE = 0.5, 0.05
 _gradients = {}  # layer or logits -> the gradient of its objective with respect to x, built once
 
 
-def channel_patterns(sess, x, layer, steps=STEPS):
-    """Per channel of a conv layer, the input that maximises its mean activation over the map, as
-    Chollet's "visualizing what convnets learn" does: (channels, 28, 28) in [0, 1]."""
-    if layer.ref() not in _gradients:
-        # Image k of the batch is meant for channel k: channel k's mean activation on image k.
-        objective = tf.linalg.diag_part(tf.reduce_mean(layer, axis=[1, 2]))
-        _gradients[layer.ref()] = tf.gradients(tf.reduce_sum(objective), x)[0]
-    return maximize(sess, x, _gradients[layer.ref()], layer.shape[-1], steps=steps)
+def channel_patterns(sess, x, layer, steps=STEPS, jitter=JITTER):
+    """Per channel of a conv layer, the input that maximises its unit at the centre of the map:
+    (channels, 28, 28) in [0, 1]; only the unit's receptive field matters, the rest fades to black.
+
+    This is the neuron objective of Olah et al. 2017 ("Feature Visualization"), not the mean over the
+    map: a 5x5 filter whose weights sum positive has its mean maximised by a uniform white field,
+    which says nothing. It climbs the unit before its ReLU, as Lucid does with its "pre_relu"
+    layers: a unit that is off at the start (ReLU 0) would get no gradient and stay black.
+    """
+    key = (layer.ref(), "centre")
+    if key not in _gradients:
+        pre_relu = layer.op.inputs[0] if layer.op.type == "Relu" else layer
+        _, h, w, _ = pre_relu.shape
+        # Image k of the batch is meant for channel k: channel k's unit at the centre, on image k.
+        objective = tf.linalg.diag_part(pre_relu[:, h // 2, w // 2, :])
+        _gradients[key] = tf.gradients(tf.reduce_sum(objective), x)[0]
+    return maximize(sess, x, _gradients[key], layer.shape[-1], steps=steps, jitter=jitter)
 
 
 def class_models(sess, x, logits, feed, steps=STEPS):
@@ -56,7 +65,7 @@ def blur(images, sigma=BLUR_SIGMA):
     return sum(t * rows[:, :, k:k + images.shape[2]] for k, t in enumerate(taps))
 
 
-def maximize(sess, x, gradient, count, feed=None, steps=STEPS, seed=0):
+def maximize(sess, x, gradient, count, feed=None, steps=STEPS, seed=0, jitter=JITTER):
     """count inputs (count, 28, 28) in [0, 1] from a noisy flat gray, each climbing its own objective.
 
     gradient: d(sum of the objectives)/dx, where objective k depends on image k of the batch only.
@@ -64,7 +73,7 @@ def maximize(sess, x, gradient, count, feed=None, steps=STEPS, seed=0):
     rng = np.random.default_rng(seed)
     images = START_GRAY + START_NOISE * rng.standard_normal((count, 28, 28))
     for step in range(steps):
-        dy, dx = rng.integers(-JITTER, JITTER + 1, size=2)
+        dy, dx = rng.integers(-jitter, jitter + 1, size=2)
         shifted = np.roll(images, (dy, dx), axis=(1, 2))
         g = sess.run(gradient, {x: shifted.reshape(count, 784), **(feed or {})}).reshape(count, 28, 28)
         g = np.roll(g, (-dy, -dx), axis=(1, 2))

@@ -208,7 +208,8 @@ def split_3py(folder):
     parts["evaluation"] = called_from("tensor.py", "eval", "cnn.py", "train")
     parts["training"] = cumulative("cnn.py", "train") - parts["evaluation"]
     parts["images"] = (cumulative("3.py", "create_images")
-                       + cumulative("tools.py", "compare_sheet", "save_sheet", "save_timeline", "write_page"))
+                       + cumulative("drawing.py", "compare_sheet", "save_sheet", "save_timeline")
+                       + cumulative("pages.py", "write_page"))
     parts["other"] = total - sum(parts.values())
     return total, parts
 
@@ -221,8 +222,9 @@ def split_4py(folder):
              "top patches": cumulative("receptive_fields.py", "channel_maxima", "top_patches"),
              "patterns": cumulative("activation_maximization.py", "channel_patterns"),
              "class models": cumulative("activation_maximization.py", "class_models"),
-             "images": cumulative("tools.py", "save_image", "save_sheet", "channel_rows", "heat_maps",
-                                  "filters_to_images", "write_page")}
+             "images": cumulative("tools.py", "save_image")
+                       + cumulative("drawing.py", "save_sheet", "channel_rows", "heat_maps", "filters_to_images")
+                       + cumulative("pages.py", "write_page")}
     parts["other"] = total - sum(parts.values())
     return total, parts
 

@@ -65,6 +65,14 @@ def top_patches(images, strongest, field, count=9):
                        field)
 
 
+def centre_fields(images, layer):
+    """Per channel c, images[c] (channels, 28, 28) cut to the receptive field of the layer's unit at
+    the centre of its map: (channels, size, size). For patterns made for those units."""
+    _, h, w, channels = layer.shape
+    which = np.arange(channels)[:, None]
+    return crop_fields(images, which, np.full_like(which, h // 2), np.full_like(which, w // 2), receptive_field(layer))[:, 0]
+
+
 def crop_fields(images, which, rows, cols, field):
     """The receptive field at (rows, cols) of images[which], all (C, count): patches (C, count, s, s).
 

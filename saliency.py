@@ -5,8 +5,15 @@
     change the digit's logit. The plain gradient of a ReLU network jumps from pixel to pixel and
     looks like noise; as SmoothGrad does (Smilkov et al. 2017), it is averaged over SAMPLES copies of
     the input with Gaussian noise of NOISE (15% of the input's range) before its absolute value.
-  - Grad-CAM (Selvaraju et al. 2017) on a conv layer: each channel weighted by the mean gradient of
-    the logit over its map, summed, ReLU, upsampled to the input: where the evidence is.
+  - HiResCAM (Draelos & Carin 2020) on a conv layer: the gradient of the logit times the activation,
+    element by element, summed over the channels, ReLU, upsampled to the input: where the evidence
+    is. Here h_conv2 reaches the logit through max pooling, fc1's ReLU and linear maps only, so the
+    map before its ReLU, summed over the places, is the logit less what the biases add: it shares
+    the logit out among the places that added to it.
+  - Grad-CAM (Selvaraju et al. 2017), the better known map, weights each channel by the mean of
+    its gradient over the whole map instead. Where conv layers feed fully connected ones, as here,
+    a channel that helps in one place is then credited in every place where it is active, and the
+    map's peak often lies off the digit (see peak_on_ink()); it is kept to show that.
   - The sanity check of Adebayo et al. 2018 ("Sanity Checks for Saliency Maps"): a map that stays the
     same when the weights are random explains the input, not the network. rank_correlation() of the
     maps before and after training says how much they share.
@@ -21,9 +28,9 @@ _ops = {}  # (x, layer, logits) -> (digit placeholder, d logit/dx, d logit/d lay
 
 
 def explain(sess, x, layer, logits, images, digits, feed=None, seed=0):
-    """Saliency maps and Grad-CAM maps (N, 28, 28) of logits[digits] for images (N, 784).
+    """Saliency maps, HiResCAM and Grad-CAM maps (N, 28, 28) of logits[digits] for images (N, 784).
 
-    Saliency is |gradient| (>= 0, in logit per unit of input); Grad-CAM is scaled so that its
+    Saliency is |gradient| (>= 0, in logit per unit of input); the two CAMs are scaled so that their
     maximum is 1 for each image (all 0 where no place speaks for the digit).
     """
     key = (x.ref(), layer.ref(), logits.ref())
@@ -38,12 +45,25 @@ def explain(sess, x, layer, logits, images, digits, feed=None, seed=0):
     gradient = sess.run(to_input, {x: noisy, digit: np.repeat(digits, SAMPLES), **feed})
     saliency = np.abs(gradient.reshape(len(images), SAMPLES, 28, 28).mean(axis=1))
     activations, layer_gradient = sess.run([layer, to_layer], {x: images, digit: digits, **feed})
-    weights = layer_gradient.mean(axis=(1, 2))  # (N, channels): each channel's importance
-    cam = np.maximum(np.einsum("nhwc,nc->nhw", activations, weights), 0)
+    hires_cam = (layer_gradient * activations).sum(axis=-1)  # place by place, then over the channels
+    grad_cam = np.einsum("nhwc,nc->nhw", activations, layer_gradient.mean(axis=(1, 2)))  # channel by channel
+    return saliency, to_input_size(hires_cam), to_input_size(grad_cam)
+
+
+def to_input_size(cam):
+    """ReLU, bilinear upsampling of each (h, w) map to 28x28, and its maximum scaled to 1."""
     cam = np.array([np.asarray(Image.fromarray(c.astype(np.float32), "F").resize((28, 28), Image.Resampling.BILINEAR))
-                    for c in cam])
-    cam = np.maximum(cam, 0) / np.maximum(cam.max(axis=(1, 2), keepdims=True), 1e-12)
-    return saliency, cam
+                    for c in np.maximum(cam, 0)])
+    return np.maximum(cam, 0) / np.maximum(cam.max(axis=(1, 2), keepdims=True), 1e-12)
+
+
+def peak_on_ink(maps, images, radius=2, ink=0.3):
+    """Per image, whether its map's peak lies within radius pixels of the ink (pixels above ink):
+    maps and images (N, 28, 28). A map whose peak is off the digit points at nothing."""
+    peaks = maps.reshape(len(maps), -1).argmax(axis=1)
+    rows, cols = np.mgrid[:28, :28]
+    distance = np.hypot(rows - (peaks // 28)[:, None, None], cols - (peaks % 28)[:, None, None])  # (N, 28, 28)
+    return ((distance <= radius) & (images > ink)).any(axis=(1, 2))
 
 
 def rank_correlation(a, b):

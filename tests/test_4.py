@@ -13,7 +13,8 @@ import cnn
 from receptive_fields import channel_maxima, crop_fields, receptive_field, top_images
 
 LAYERS = {"h_conv1": cnn.h_conv1, "h_conv2": cnn.h_conv2}
-PATTERNS = {"h_conv1": (231, 115), "h_conv2": (231, 231)}  # 32 and 64 channels, 8 to a row
+# 32 and 64 channels, 8 to a row: 5x5 fields enlarged 5 times, 14x14 fields twice
+PATTERNS = {"h_conv1": (207, 103), "h_conv2": (231, 231)}
 OUTPUTS = (["4_%s_%s_patterns.png" % (tag, name) for tag in ("before", "after") for name in PATTERNS]
            + ["4_h_conv1_top.png", "4_h_conv2_top.png", "4_digits.png", "4_classes.png"])
 TEST = cnn.mnist.test.images[:2000]  # enough test images to compare with, quickly
@@ -25,6 +26,18 @@ def tiles(path, size=28):
     rows, cols = (canvas.shape[0] + 1) // (size + 1), (canvas.shape[1] + 1) // (size + 1)
     return np.array([canvas[r * (size + 1):r * (size + 1) + size, c * (size + 1):c * (size + 1) + size]
                      for r in range(rows) for c in range(cols)])
+
+
+def patterns(path, layer):
+    """The patterns of a 4_*_patterns.png as inputs in [0, 1], each put back where the receptive field
+    of the layer's unit at the centre of its map is, on black: (channels, 28, 28)."""
+    size, stride, offset = receptive_field(layer)
+    zoom = 28 // size
+    crops = tiles(path, size * zoom)[:, ::zoom, ::zoom]
+    start = offset + stride * (layer.shape[1] // 2)
+    inputs = np.zeros((len(crops), 28, 28), np.float32)
+    inputs[:, start:start + size, start:start + size] = crops
+    return inputs
 
 
 @pytest.fixture(scope="module")
@@ -71,24 +84,44 @@ def test_4_page_shows_every_picture_with_a_caption(looked):
 @pytest.mark.parametrize("name", PATTERNS)
 def test_4_each_pattern_excites_its_own_channel_most(looked, sess, name):
     repo, _ = looked
-    patterns = tiles(repo.image("4_after_%s_patterns.png" % name))  # as the reader sees them, 8 bits
-    mean = tf.reduce_mean(LAYERS[name], axis=[1, 2])
-    on_patterns = sess.run(mean, {cnn.x: patterns.reshape(-1, 784)})  # [pattern, channel]
+    layer = LAYERS[name]
+    inputs = patterns(repo.image("4_after_%s_patterns.png" % name), layer)  # as the reader sees them, 8 bits
+    centre = layer[:, layer.shape[1] // 2, layer.shape[2] // 2, :]  # the unit each pattern was made for
+    on_patterns = sess.run(centre, {cnn.x: inputs.reshape(-1, 784)})  # [pattern, channel]
     images = cnn.mnist.test.images
-    on_test = np.max([sess.run(mean, {cnn.x: images[i:i + 2000]}).max(axis=0) for i in range(0, len(images), 2000)],
+    anywhere = tf.reduce_max(layer, axis=[1, 2])  # a channel's strongest answer, anywhere in an image
+    on_test = np.max([sess.run(anywhere, {cnn.x: images[i:i + 2000]}).max(axis=0) for i in range(0, len(images), 2000)],
                      axis=0)
     own = on_patterns.diagonal()
     others = (on_patterns.sum(axis=0) - own) / (len(own) - 1)
-    assert (own > on_test).mean() >= 0.9, "above every one of the 10,000 test images"
+    assert (own > on_test).mean() >= 0.9, "above every place of every one of the 10,000 test images"
     assert (own > others).mean() >= 0.9, "above the other channels' patterns"
 
 
+@pytest.mark.parametrize("tag", ["before", "after"])
 @pytest.mark.parametrize("name", PATTERNS)
-def test_4_patterns_change_with_training(looked, name):
+def test_4_no_pattern_is_a_uniform_field(looked, name, tag):
     repo, _ = looked
-    before = tiles(repo.image("4_before_%s_patterns.png" % name))
-    after = tiles(repo.image("4_after_%s_patterns.png" % name))
+    size, _, _ = receptive_field(LAYERS[name])
+    crops = tiles(repo.image("4_%s_%s_patterns.png" % (tag, name)), size * (28 // size))
+    spread = crops.std(axis=(1, 2))  # over the pixels of each pattern: 0 for a uniform white or black field
+    assert spread.min() > 0.1, spread
+
+
+def test_4_patterns_change_with_training(looked):
+    repo, _ = looked
+    before, after = [tiles(repo.image("4_%s_h_conv2_patterns.png" % tag)) for tag in ("before", "after")]
     assert np.abs(before - after).mean() > 0.05
+
+
+def test_4_first_layer_patterns_are_their_filters_signs(looked, sess):
+    """A 5x5 unit's input in [0, 1] that it answers to most is white where its weight is positive and
+    black where it is negative: what the pattern of h_conv1 shows is its filter, read plainly."""
+    repo, _ = looked
+    W = np.transpose(cnn.W_conv1.eval(session=sess)[:, :, 0, :], (2, 0, 1))  # (32, 5, 5)
+    crops = tiles(repo.image("4_after_h_conv1_patterns.png"), 25)[:, ::5, ::5]
+    clear = np.abs(W) > 0.1 * np.abs(W).max(axis=(1, 2), keepdims=True)  # weights not too near 0
+    assert ((crops > 0.5) == (W > 0))[clear].mean() > 0.95
 
 
 def test_4_class_models_look_like_their_digits(looked, sess):

@@ -1,9 +1,10 @@
-"""tools.py: the article's save_image and channels_to_images."""
+"""tools.py: the article's save_image and channels_to_images; drawing.py: the sheets made from them."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
+import drawing
 import tools
 
 GRAY = (0x80, 0x80, 0x80)
@@ -81,7 +82,7 @@ def test_save_image_leaves_no_temporary_file(images_dir, monkeypatch):
 
 @pytest.mark.parametrize("write, name, encoders", [
     (lambda: tools.save_image("a.png", np.full((2, 3, 3), 200.0)), "a.png", Image.SAVE),
-    (lambda: tools.save_timeline("a.gif", [np.full((4, 4), 200, np.uint8)] * 2), "a.gif", Image.SAVE_ALL),
+    (lambda: drawing.save_timeline("a.gif", [np.full((4, 4), 200, np.uint8)] * 2), "a.gif", Image.SAVE_ALL),
 ])
 def test_an_encoder_failing_half_way_leaves_the_previous_file(images_dir, monkeypatch, write, name, encoders):
     write()
@@ -117,11 +118,11 @@ def layer_images(count, size, value):
 def test_compare_sheet_layout():
     # Two layers: 32 channels of 28x28 (a 231x115 tile, not enlarged) and 64 of 7x7 (63x63, x4).
     digit = np.zeros((28, 28))
-    sheet = tools.compare_sheet(digit, 9, ["conv", "pool"], [
+    sheet = drawing.compare_sheet(digit, 9, ["conv", "pool"], [
         ("before", [layer_images(32, 28, 200), layer_images(64, 7, 50)]),
         ("after", [layer_images(32, 28, 210), layer_images(64, 7, 60)])])
 
-    P, top, left = tools.PAD, tools.PAD + tools.TITLE_HEIGHT + tools.PAD, tools.PAD + tools.LABEL_WIDTH + tools.PAD
+    P, top, left = drawing.PAD, drawing.PAD + drawing.TITLE_HEIGHT + drawing.PAD, drawing.PAD + drawing.LABEL_WIDTH + drawing.PAD
     row_heights, column_widths = [115, 63 * 4], [28 * 9, 63 * 4, 63 * 4]  # digit: x4 and x9
     assert sheet.shape == (top + sum(h + P for h in row_heights), left + sum(w + P for w in column_widths))
 
@@ -134,8 +135,8 @@ def test_compare_sheet_layout():
     assert (sheet[pool_y + 28:pool_y + 32, before_x] == tools.GAP_COLOR).all(), "a gap, enlarged x4"
     assert sheet[pool_y, after_x] == 60
     assert (sheet[conv_y:conv_y + 112, left:left + 112] == 0).all(), "the digit, x4"
-    assert sheet[P:P + tools.TITLE_HEIGHT].min() < 100, "column titles are drawn"
-    assert sheet[conv_y:conv_y + tools.TITLE_HEIGHT, P:P + tools.LABEL_WIDTH].min() < 100, "layer names"
+    assert sheet[P:P + drawing.TITLE_HEIGHT].min() < 100, "column titles are drawn"
+    assert sheet[conv_y:conv_y + drawing.TITLE_HEIGHT, P:P + drawing.LABEL_WIDTH].min() < 100, "layer names"
 
 
 def test_filters_are_gray_at_zero_lighter_positive_darker_negative():
@@ -143,19 +144,19 @@ def test_filters_are_gray_at_zero_lighter_positive_darker_negative():
     W[:, :, 0, 1] = 0.3
     W[:, :, 0, 2] = -0.3
     W[2, 2, 0, 3] = 0.15
-    images = tools.filters_to_images(W)
-    assert images.shape == (32, 5 * tools.FILTER_ZOOM, 5 * tools.FILTER_ZOOM)
+    images = drawing.filters_to_images(W)
+    assert images.shape == (32, 5 * drawing.FILTER_ZOOM, 5 * drawing.FILTER_ZOOM)
     assert (images[0] == 128).all() and (images[4:] == 128).all(), "zero is mid-gray"
     assert (images[1] == 255).all() and (images[2] == 1).all(), "one scale: +-max|W| is white, black"
     assert images[3].max() == 192, "half the largest weight is half-way to white"
-    assert (tools.filters_to_images(np.zeros((5, 5, 1, 32))) == 128).all()
+    assert (drawing.filters_to_images(np.zeros((5, 5, 1, 32))) == 128).all()
 
 
 def test_timeline_has_a_frame_per_sheet_in_order(images_dir):
     # Every gray level in every frame, and frames that share most pixels (which Pillow stores as deltas).
     levels = np.arange(40 * 60).reshape(40, 60) % 256
     frames = [np.where(levels < 200, levels, (levels + shift) % 256).astype(np.uint8) for shift in (0, 1, 2, 3)]
-    tools.save_timeline("t.gif", frames)
+    drawing.save_timeline("t.gif", frames)
     gif = Image.open(images_dir / "t.gif")
     assert gif.n_frames == 4 and gif.info["loop"] == 0
     for k in range(4):

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+"""The pages in images/ that show the scripts' pictures (index.html, 4.html, 5.html), linked to each other."""
+
+import html
+import os
+
+from PIL import Image
+
+from tools import IMAGES_DIR, save_atomically
+
+
+PAGES = [("index.html", "3.py: the layers before and after"), ("4.html", "4.py: what each channel learned"),
+         ("5.html", "5.py: your own digit")]
+NAV_START = '<p class="nav">'  # the line of links between the pages
+
+
+def write_page(file_name, summary, sections):
+    """A static page in images/: the summary at the top, then per section its images, with captions.
+
+    sections: [(heading, [file name or (file name, caption)])]; a bare name is its own caption. Small
+    images are shown enlarged, pixels crisp. The pages of 3.py, 4.py and 5.py that exist link to each
+    other: the others' lines of links are brought up to date too.
+    """
+    title = dict(PAGES)[file_name]
+    parts = ["<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">',
+             "<title>tf-cnn-image: %s</title>" % html.escape(title), "<style>",
+             "body { font-family: sans-serif; margin: 2em; }",
+             "figure { display: inline-block; margin: 0 1.5em 1.5em 0; vertical-align: top; }",
+             "figcaption { font-family: monospace; font-size: 90%; max-width: 40em; }",
+             "img { image-rendering: pixelated; border: 1px solid #ccc; }",
+             "</style></head>", "<body>", "<h1>tf-cnn-image: %s</h1>" % html.escape(title),
+             NAV_START, "<p>%s</p>" % html.escape(summary)]
+    for heading, items in sections:
+        parts.append("<h2>%s</h2>" % html.escape(heading))
+        for item in items:
+            name, caption = (item, item) if isinstance(item, str) else item
+            with Image.open(os.path.join(IMAGES_DIR, name)) as image:
+                width = image.width * max(1, 480 // image.width)
+            parts.append('<figure><img src="{0}" width="{1}" alt="{0}"><figcaption>{2}</figcaption></figure>'
+                         .format(html.escape(name), width, html.escape(caption)))
+    parts += ["</body>", "</html>", ""]
+    save_text(file_name, "\n".join(parts))
+    # Link this page and the others that exist, from each of them.
+    for page, _ in PAGES:
+        if os.path.exists(os.path.join(IMAGES_DIR, page)):
+            with open(os.path.join(IMAGES_DIR, page), encoding="utf-8") as f:
+                lines = f.read().split("\n")
+            links = ['<a href="{0}">{1}</a>'.format(name, html.escape(text)) for name, text in PAGES
+                     if name != page and os.path.exists(os.path.join(IMAGES_DIR, name))]
+            nav = NAV_START + ("See also: %s</p>" % ", ".join(links) if links else "</p>")
+            lines = [nav if line.startswith(NAV_START) else line for line in lines]
+            save_text(page, "\n".join(lines))
+
+
+def save_text(file_name, text):
+    def write(path):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    save_atomically(file_name, write)
