@@ -9,6 +9,7 @@ Writes into images/:
   4_digits.png                 per channel, its mean strongest response to each digit 0-9
   4_classes.png                per digit, the input that maximises its logit (class models)
   4.html                       a page with all of them
+  4_channels.npz               the patterns and top patches as numbers, for 6.py's page
 """
 
 import datetime
@@ -22,7 +23,7 @@ from activation_maximization import channel_patterns, class_models
 from drawing import channel_rows, enlarge, filters_to_images, heat_maps, save_sheet
 from pages import write_page
 from receptive_fields import centre_fields, channel_maxima, receptive_field, top_patches
-from tools import save_image
+from tools import save_atomically, save_image
 
 args = flags.parse_args(__doc__, steps=True, ascent=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
@@ -76,6 +77,17 @@ for name, _ in CHANNEL_LAYERS:
         rows = [row + [image] for row, image in zip(rows, filters_to_images(W))]
     titles = ["pattern", "the %d test patches where it fires hardest" % TOP] + [""] * (TOP - 1)
     save_sheet("4_%s_top.png" % name, channel_rows(rows, titles + ["filter"] * (name == "h_conv1")))
+
+
+def save_channels(path):  # for 6.py's page: the patterns and top patches, 0..255, and the run they come from
+    with open(path, "wb") as f:
+        np.savez_compressed(
+            f, run=describe_run(run),
+            **{name + "_patterns": np.uint8(np.rint(255 * patterns[("after", name)])) for name, _ in CHANNEL_LAYERS},
+            **{name + "_top": np.uint8(np.rint(255 * top[name])) for name, _ in CHANNEL_LAYERS})
+
+
+save_atomically("4_channels.npz", save_channels)
 
 # 数字ごとの反応 (each channel's strongest response, averaged over the test images of each digit)
 one_hot = mnist.test.labels

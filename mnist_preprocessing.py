@@ -97,7 +97,7 @@ def to_mnist(image, name="image"):
 
     # Into 28x28, moved so that its centre of mass lands where MNIST's do.
     rows, cols = np.indices(digit.shape)
-    mass = digit.sum()
+    mass = digit.sum(dtype=np.float64)  # as the numerators: in float32 a tie at .5 could round either way
     dy = int(np.clip(round(CENTRE[0] - (rows * digit).sum() / mass), 0, SIZE - digit.shape[0]))
     dx = int(np.clip(round(CENTRE[1] - (cols * digit).sum() / mass), 0, SIZE - digit.shape[1]))
     out = np.zeros((SIZE, SIZE), np.float32)

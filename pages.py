@@ -1,16 +1,20 @@
 # -*- coding: utf-8 -*-
-"""The pages in images/ that show the scripts' pictures (index.html, 4.html, 5.html), linked to each other."""
+"""The pages in images/: those that show the scripts' pictures (index.html, 4.html, 5.html), and
+6.py's explorer (6.html, made from the files in explorer/), all linked to each other."""
 
 import html
 import os
+import shutil
 
 from PIL import Image
 
-from tools import IMAGES_DIR, save_atomically
+from tools import IMAGES_DIR, ROOT, save_atomically
+
+EXPLORER_DIR = os.path.join(ROOT, "explorer")  # 6.html's own HTML, CSS and JavaScript
 
 
 PAGES = [("index.html", "3.py: the layers before and after"), ("4.html", "4.py: what each channel learned"),
-         ("5.html", "5.py: your own digit")]
+         ("5.html", "5.py: your own digit"), ("6.html", "6.py: draw a digit, see every layer")]
 NAV_START = '<p class="nav">'  # the line of links between the pages
 
 
@@ -18,8 +22,8 @@ def write_page(file_name, summary, sections):
     """A static page in images/: the summary at the top, then per section its images, with captions.
 
     sections: [(heading, [file name or (file name, caption)])]; a bare name is its own caption. Small
-    images are shown enlarged, pixels crisp. The pages of 3.py, 4.py and 5.py that exist link to each
-    other: the others' lines of links are brought up to date too.
+    images are shown enlarged, pixels crisp. The pages that exist link to each other: the others'
+    lines of links are brought up to date too.
     """
     title = dict(PAGES)[file_name]
     parts = ["<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">',
@@ -40,7 +44,21 @@ def write_page(file_name, summary, sections):
                          .format(html.escape(name), width, html.escape(caption)))
     parts += ["</body>", "</html>", ""]
     save_text(file_name, "\n".join(parts))
-    # Link this page and the others that exist, from each of them.
+    link_pages()
+
+
+def write_explorer(data):
+    """6.html and its files, copied from explorer/ into images/ as 6_*.*, and data: {file name: JavaScript}."""
+    for name in sorted(os.listdir(EXPLORER_DIR)):
+        target = name if name == "6.html" else "6_" + name
+        save_atomically(target, lambda path: shutil.copyfile(os.path.join(EXPLORER_DIR, name), path))
+    for name, script in data.items():
+        save_text(name, script)
+    link_pages()
+
+
+def link_pages():
+    """Link each page that exists to the others that exist, on its line that starts with NAV_START."""
     for page, _ in PAGES:
         if os.path.exists(os.path.join(IMAGES_DIR, page)):
             with open(os.path.join(IMAGES_DIR, page), encoding="utf-8") as f:

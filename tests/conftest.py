@@ -12,13 +12,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Repo:
-    """A copy of the repository's scripts in a temporary folder, with MNIST_data/ linked in."""
+    """A copy of the repository's scripts (and 6.py's page, explorer/) in a temporary folder, with
+    MNIST_data/ linked in."""
 
     def __init__(self, path):
         self.path = path
         for name in os.listdir(ROOT):
             if name.endswith(".py"):
                 shutil.copy(os.path.join(ROOT, name), path)
+        shutil.copytree(os.path.join(ROOT, "explorer"), os.path.join(path, "explorer"))
         os.symlink(os.path.join(ROOT, "MNIST_data"), os.path.join(path, "MNIST_data"))
 
     def run(self, script, *args, check=True):
@@ -56,7 +58,7 @@ class Repo:
 
             def handle_data(self, data):
                 texts.append(data)
-                if in_caption[0]:
+                if in_caption[0] and images:  # a caption of a picture (6.html has captions of canvases)
                     images[list(images)[-1]] += data
 
         with open(self.image(name), encoding="utf-8") as f:

@@ -1,0 +1,269 @@
+// The article's network, forward only, in plain JavaScript: the same numbers as TensorFlow's graph in
+// cnn.py, for one 28x28 input. Every layer is a Float32Array in TensorFlow's NHWC order (for one
+// image, so HWC): index (y * width + x) * channels + c. Also the preprocessing of a drawing into a
+// MNIST digit, as mnist_preprocessing.to_mnist does it. Used by 6.html, and by node in the tests.
+"use strict";
+
+(function (exports) {
+
+  // --- weights: 6.py writes them as base64 of little-endian float32, W_fc1 as int8 per column ---
+
+  function bytes(base64) {
+    if (typeof atob === "function") {
+      const text = atob(base64);
+      const out = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+      return out;
+    }
+    return new Uint8Array(Buffer.from(base64, "base64")); // node
+  }
+
+  function float32(base64) {
+    const b = bytes(base64);
+    return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+  }
+
+  // One snapshot's eight variables, decoded: W_fc1 stays int8, with a float32 scale per column.
+  function decodeWeights(data) {
+    const w = {};
+    for (const name of ["W_conv1", "b_conv1", "W_conv2", "b_conv2", "b_fc1", "W_fc2", "b_fc2"]) {
+      w[name] = float32(data[name]);
+    }
+    const q = bytes(data.W_fc1.int8);
+    w.W_fc1 = new Int8Array(q.buffer, q.byteOffset, q.byteLength);
+    w.W_fc1_scale = float32(data.W_fc1.scale);
+    return w;
+  }
+
+  // --- the layers (cnn.py): conv2d 5x5 SAME stride 1, ReLU, max_pool_2x2 SAME ---
+
+  // relu(conv2d(input, W) + b): input (size, size, inC), W (5, 5, inC, outC) -> (size, size, outC)
+  function convRelu(input, size, inC, W, b, outC) {
+    const out = new Float32Array(size * size * outC);
+    const acc = new Float64Array(outC);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        acc.set(b);
+        for (let ky = 0; ky < 5; ky++) {
+          const iy = y + ky - 2;
+          if (iy < 0 || iy >= size) continue; // SAME: zeros outside
+          for (let kx = 0; kx < 5; kx++) {
+            const ix = x + kx - 2;
+            if (ix < 0 || ix >= size) continue;
+            const inBase = (iy * size + ix) * inC;
+            const wBase = (ky * 5 + kx) * inC * outC;
+            for (let ci = 0; ci < inC; ci++) {
+              const v = input[inBase + ci];
+              if (v === 0) continue; // most inputs are 0 (paper, ReLU): skip them
+              const wRow = wBase + ci * outC;
+              for (let co = 0; co < outC; co++) acc[co] += v * W[wRow + co];
+            }
+          }
+        }
+        const outBase = (y * size + x) * outC;
+        for (let co = 0; co < outC; co++) out[outBase + co] = acc[co] > 0 ? acc[co] : 0;
+      }
+    }
+    return out;
+  }
+
+  // max_pool_2x2: (size, size, C) -> (size / 2, size / 2, C); size is even, so SAME pads nothing
+  function maxPool(input, size, C) {
+    const half = size / 2;
+    const out = new Float32Array(half * half * C);
+    for (let y = 0; y < half; y++) {
+      for (let x = 0; x < half; x++) {
+        for (let c = 0; c < C; c++) {
+          const at = (dy, dx) => input[((2 * y + dy) * size + 2 * x + dx) * C + c];
+          out[(y * half + x) * C + c] = Math.max(at(0, 0), at(0, 1), at(1, 0), at(1, 1));
+        }
+      }
+    }
+    return out;
+  }
+
+  // The whole network for one input (784 numbers in [0, 1], row-major, as x): every layer's output.
+  function forward(w, input) {
+    const h_conv1 = convRelu(input, 28, 1, w.W_conv1, w.b_conv1, 32);
+    const h_pool1 = maxPool(h_conv1, 28, 32);
+    const h_conv2 = convRelu(h_pool1, 14, 32, w.W_conv2, w.b_conv2, 64);
+    const h_pool2 = maxPool(h_conv2, 14, 64); // h_pool2_flat is this array as it is: NHWC
+    // h_fc1 = relu(h_pool2_flat W_fc1 + b_fc1), W_fc1 (3136, 1024) as int8 times its column's scale
+    const acc = new Float64Array(1024);
+    for (let i = 0; i < 3136; i++) {
+      const v = h_pool2[i];
+      if (v === 0) continue;
+      const row = i * 1024;
+      for (let j = 0; j < 1024; j++) acc[j] += v * w.W_fc1[row + j];
+    }
+    const h_fc1 = new Float32Array(1024);
+    for (let j = 0; j < 1024; j++) {
+      const value = acc[j] * w.W_fc1_scale[j] + w.b_fc1[j];
+      h_fc1[j] = value > 0 ? value : 0;
+    }
+    // y_conv = softmax(h_fc1 W_fc2 + b_fc2); keep_prob 1: dropout does nothing
+    const logits = new Float64Array(10);
+    for (let k = 0; k < 10; k++) logits[k] = w.b_fc2[k];
+    for (let j = 0; j < 1024; j++) {
+      const v = h_fc1[j];
+      if (v === 0) continue;
+      for (let k = 0; k < 10; k++) logits[k] += v * w.W_fc2[j * 10 + k];
+    }
+    const top = Math.max(...logits);
+    const e = logits.map((l) => Math.exp(l - top));
+    const sum = e.reduce((a, b) => a + b, 0);
+    const probabilities = Array.from(e, (v) => v / sum);
+    return { h_conv1, h_pool1, h_conv2, h_pool2, h_fc1, logits: Array.from(logits), probabilities };
+  }
+
+  // --- preprocessing: mnist_preprocessing.to_mnist, for a drawing (RGBA pixels, width x height) ---
+
+  const BOX = 20, SIZE = 28, CENTRE = [14.0, 14.0], MIN_CONTRAST = 0.1;
+
+  // numpy.percentile's default (linear) of sorted values
+  function percentile(sorted, q) {
+    const at = (q / 100) * (sorted.length - 1);
+    const lo = Math.floor(at), hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+  }
+
+  function median(values) {
+    const sorted = Float64Array.from(values).sort();
+    return percentile(sorted, 50);
+  }
+
+  // Python's round(): halves to even
+  function roundHalfEven(v) {
+    const r = Math.round(v);
+    return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  }
+
+  // Pillow's resampling of a float ("F") image with its Lanczos filter (Resample.c): separable,
+  // horizontal pass first, each output pixel a normalised sum of the inputs under the filter.
+  function lanczos(x) {
+    const sinc = (t) => (t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t));
+    return x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0;
+  }
+
+  function coefficients(inSize, outSize) {
+    const scale = inSize / outSize;
+    const filterscale = Math.max(scale, 1);
+    const support = 3 * filterscale;
+    const taps = [];
+    for (let xx = 0; xx < outSize; xx++) {
+      const center = (xx + 0.5) * scale;
+      const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+      const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+      const k = [];
+      let ww = 0;
+      for (let x = 0; x < xmax; x++) {
+        const w = lanczos((x + xmin - center + 0.5) / filterscale);
+        k.push(w);
+        ww += w;
+      }
+      taps.push({ xmin, k: k.map((w) => (ww === 0 ? w : w / ww)) });
+    }
+    return taps;
+  }
+
+  function resize(image, w, h, outW, outH) {
+    let data = image, width = w;
+    if (outW !== w) { // horizontal pass
+      const taps = coefficients(w, outW);
+      const out = new Float32Array(outW * h);
+      for (let y = 0; y < h; y++) {
+        for (let xx = 0; xx < outW; xx++) {
+          const { xmin, k } = taps[xx];
+          let ss = 0;
+          for (let x = 0; x < k.length; x++) ss += data[y * width + x + xmin] * k[x];
+          out[y * outW + xx] = ss;
+        }
+      }
+      data = out;
+      width = outW;
+    }
+    if (outH !== h) { // vertical pass
+      const taps = coefficients(h, outH);
+      const out = new Float32Array(width * outH);
+      for (let yy = 0; yy < outH; yy++) {
+        const { xmin, k } = taps[yy];
+        for (let x = 0; x < width; x++) {
+          let ss = 0;
+          for (let y = 0; y < k.length; y++) ss += data[(y + xmin) * width + x] * k[y];
+          out[yy * width + x] = ss;
+        }
+      }
+      data = out;
+    }
+    return data;
+  }
+
+  // RGBA bytes of an opaque drawing (no larger than 255 pixels a side, so to_mnist looks for no
+  // specks) -> the 28x28 input (Float32Array, row-major, in [0, 1]), or null where there is no ink.
+  function toMnist(rgba, width, height) {
+    const n = width * height;
+    let gray = new Float64Array(n);
+    for (let i = 0; i < n; i++) { // ITU-R 601 luma, as Pillow's "L"
+      gray[i] = (0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]) / 255;
+    }
+    // The paper: the median of the border (the outer 2%); the ink: the extreme farther from it.
+    const k = Math.max(1, roundHalfEven(0.02 * Math.min(width, height)));
+    const border = [];
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (y < k || y >= height - k || x < k || x >= width - k) border.push(gray[y * width + x]);
+      }
+    }
+    let paper = median(border);
+    const sorted = Float64Array.from(gray).sort();
+    let low = percentile(sorted, 0.1), high = percentile(sorted, 99.9);
+    if (paper - low > high - paper) {
+      gray = gray.map((g) => 1 - g);
+      [paper, high] = [1 - paper, 1 - low];
+    }
+    if (high - paper < MIN_CONTRAST) return null;
+    const ink = gray.map((g) => Math.min(Math.max((g - paper) / (high - paper), 0), 1));
+
+    // Crop to the ink's box (pixels above 0.5; any ink where none is).
+    let mask = ink.map((v) => v > 0.5);
+    if (!mask.some((v) => v)) mask = ink.map((v) => v > 0);
+    let top = height, bottom = 0, left = width, right = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (mask[y * width + x]) {
+          top = Math.min(top, y); bottom = Math.max(bottom, y + 1);
+          left = Math.min(left, x); right = Math.max(right, x + 1);
+        }
+      }
+    }
+    const h = bottom - top, w = right - left;
+    const cropped = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) cropped[y * w + x] = ink[(y + top) * width + x + left];
+    }
+
+    // Longer side to 20 pixels, aspect ratio kept, with Pillow's Lanczos filter.
+    const scale = BOX / Math.max(h, w);
+    const outW = Math.max(1, roundHalfEven(w * scale)), outH = Math.max(1, roundHalfEven(h * scale));
+    const digit = resize(cropped, w, h, outW, outH).map((v) => Math.min(Math.max(v, 0), 1));
+
+    // Into 28x28, its centre of mass where MNIST's are.
+    let mass = 0, rows = 0, cols = 0;
+    for (let y = 0; y < outH; y++) {
+      for (let x = 0; x < outW; x++) {
+        const v = digit[y * outW + x];
+        mass += v; rows += y * v; cols += x * v;
+      }
+    }
+    const clip = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
+    const dy = clip(roundHalfEven(CENTRE[0] - rows / mass), 0, SIZE - outH);
+    const dx = clip(roundHalfEven(CENTRE[1] - cols / mass), 0, SIZE - outW);
+    const out = new Float32Array(SIZE * SIZE);
+    for (let y = 0; y < outH; y++) {
+      for (let x = 0; x < outW; x++) out[(y + dy) * SIZE + x + dx] = digit[y * outW + x];
+    }
+    return out;
+  }
+
+  Object.assign(exports, { decodeWeights, forward, toMnist });
+})(typeof module !== "undefined" ? module.exports : (window.network = {}));

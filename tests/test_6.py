@@ -1,0 +1,236 @@
+"""6.py and its page: the numbers the page computes are TensorFlow's, under node and in a real browser
+(headless Chromium, driven by Playwright with real pointer events), from a short training's model/."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image, ImageDraw
+
+import cnn
+from mnist_preprocessing import to_mnist
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NAMES = [name for name, _ in cnn.LAYERS]
+SIDES = {"h_conv1": (28, 32), "h_pool1": (14, 32), "h_conv2": (14, 64), "h_pool2": (7, 64)}
+STROKES = [  # a 7 with a crossbar, as a reader draws it on the 252-pixel pad: (x, y) per stroke
+    [(60, 55), (190, 50), (150, 130), (115, 215)],
+    [(105, 135), (185, 128)],
+]
+
+
+@pytest.fixture(scope="module")
+def explored(trained_repo):
+    """`python 6.py` in the copy where 3.py trained (steps 0, 100, 200, 300) and saved model/."""
+    repo, _ = trained_repo
+    return repo, repo.run("6.py").stdout
+
+
+def tf_layers(model, tag, inputs):
+    """TensorFlow's four layers (NHWC) and probabilities for inputs (N, 784), with the weights of a checkpoint."""
+    with tf.compat.v1.Session() as sess:
+        cnn.restore_model(tag, model)
+        return sess.run([layer for _, layer in cnn.LAYERS] + [cnn.y_conv], {cnn.x: inputs, cnn.keep_prob: 1.0})
+
+
+def assert_same_as_tensorflow(layers, probabilities, expected):
+    """The page's layers within 1e-4 of each layer's largest value, probabilities within 0.01, same answer."""
+    *tf_layers_, tf_probabilities = expected
+    for name, page, theirs in zip(NAMES, layers, tf_layers_):
+        page, theirs = np.asarray(page).reshape(theirs.shape), theirs
+        largest = np.abs(theirs).reshape(len(theirs), -1).max(axis=1)
+        error = np.abs(page - theirs).reshape(len(theirs), -1).max(axis=1)
+        assert (error <= 1e-4 * np.maximum(largest, 1e-6)).all(), (name, (error / largest).max())
+    assert np.abs(np.asarray(probabilities) - tf_probabilities).max() <= 0.01
+    return np.asarray(probabilities).argmax(axis=1) == tf_probabilities.argmax(axis=1)
+
+
+def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
+    repo, stdout = explored
+    lines = stdout.splitlines()
+    assert lines[0].startswith("model/: 300 training steps, seed 1, test accuracy ")
+    patterns = os.path.exists(repo.image("4_channels.npz"))  # where 4.py has run for this model
+    assert re.fullmatch(r"images/6\.html: 4 snapshot steps \(0, 100, 200, 300\), %s, [\d.]+ MB with its files; "
+                        r"open it in a browser" % ("with 4.py's patterns" if patterns else "4.py has not run .*"),
+                        lines[1]), lines[1]
+    names = sorted(n for n in os.listdir(os.path.join(repo.path, "images")) if n.startswith("6"))
+    assert names == ["6.html", "6_explorer.css", "6_explorer.js", "6_network.js", "6_run.js", "6_weights_0.js",
+                     "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
+    # Everything the page loads is beside it, in images/: no address of the network anywhere.
+    with open(repo.image("6.html"), encoding="utf-8") as f:
+        page = f.read()
+    loaded = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert loaded and all(os.path.exists(repo.image(name)) for name in loaded), loaded
+    for name in names:
+        with open(repo.image(name), encoding="utf-8") as f:
+            assert not re.search(r"https?://", f.read()), name
+
+
+def test_6_run_lists_the_steps_with_their_test_accuracies(explored):
+    repo, _ = explored
+    with open(repo.image("6_run.js"), encoding="utf-8") as f:
+        run = json.loads(re.fullmatch(r"explorerRun\((.*)\);\n", f.read(), re.S).group(1))
+    with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
+        saved = json.load(f)
+    assert [(s["step"], s["test_accuracy"]) for s in run["steps"]] == [
+        (s["step"], s["test_accuracy"]) for s in saved["snapshots"]]
+    assert [d["label"] for d in run["digits"]] == cnn.mnist.test.labels[:10].argmax(axis=1).tolist()
+
+
+def node(*args):
+    if not shutil.which("node"):
+        pytest.skip("node is not installed (apt-get install nodejs)")
+    result = subprocess.run(["node", *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("step, tag", [(300, "after"), (0, "before")])
+def test_the_pages_forward_pass_is_tensorflows(explored, tmp_path, step, tag):
+    repo, _ = explored
+    digits = cnn.mnist.test.images[:300].astype(np.float32)
+    digits.tofile(tmp_path / "inputs")
+    node(os.path.join(HERE, "forward.js"), repo.image("6_network.js"), repo.image("6_weights_%d.js" % step),
+         str(tmp_path / "inputs"), str(tmp_path / "outputs"), "layers")
+    sizes = [SIDES[name][0] ** 2 * SIDES[name][1] for name in NAMES] + [10]
+    outputs = np.fromfile(tmp_path / "outputs", np.float32).reshape(len(digits), sum(sizes))
+    parts = np.split(outputs, np.cumsum(sizes)[:-1], axis=1)
+    same = assert_same_as_tensorflow(parts[:4], parts[4], tf_layers(os.path.join(repo.path, "model"), tag, digits))
+    assert same.mean() >= 0.99, "the same answer (ties of a barely trained network aside)"
+
+
+def test_the_pages_preprocessing_is_to_mnists(explored, tmp_path):
+    repo, _ = explored
+    drawings = [STROKES, [[(120, 30), (125, 220)]], [[(40, 100), (210, 110)]],  # a 7, a 1, a dash
+                [[(126, 40), (60, 120), (126, 210), (190, 120), (126, 40)]]]  # a 0
+    for k, strokes in enumerate(drawings):
+        pad = Image.new("RGBA", (252, 252), "black")
+        draw = ImageDraw.Draw(pad)
+        for stroke in strokes:
+            draw.line(stroke, fill="white", width=18, joint="curve")
+        (tmp_path / "rgba").write_bytes(pad.tobytes())
+        node(os.path.join(HERE, "preprocess.js"), repo.image("6_network.js"), str(tmp_path / "rgba"), "252", "252",
+             str(tmp_path / "input"))
+        page = np.fromfile(tmp_path / "input", np.float32).reshape(28, 28)
+        python = to_mnist(pad)
+        assert np.abs(page - python).mean() <= 0.03 and np.abs(page - python).max() < 0.01, k
+
+
+# --- in a real browser ---
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), driven by Playwright; skipped with a line on how to get it."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    missing = None if executable else "no Chromium: apt-get install chromium (or your system's chromium package)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = missing or "no Playwright: python -m pip install -r requirements.txt"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(missing)  # CI installs both: there the page is always tested
+        pytest.skip(missing)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, explored):
+    """6.html opened from the file system, the network blocked; fails the test on any browser error."""
+    repo, _ = explored
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    requests, errors = [], []
+    context.route(re.compile(r"^(?!file:).*"), lambda route: (requests.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.on("console", lambda message: errors.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("file://" + repo.image("6.html"))
+    page.wait_for_function("window.explorer && window.explorer.ready")
+    page.evaluate("window.explorer.ready")
+    yield page
+    context.close()
+    assert not errors, errors
+    assert not requests, "the page asked the network for %s" % requests
+
+
+def draw(page, strokes):
+    """Each stroke with the mouse on #draw: down, 12 moves per segment, up (pointer events)."""
+    box = page.locator("#draw").bounding_box()
+    during = []
+    for stroke in strokes:
+        page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+        page.mouse.down()
+        for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
+            for k in range(1, 13):
+                page.mouse.move(box["x"] + x0 + (x1 - x0) * k / 12, box["y"] + y0 + (y1 - y0) * k / 12)
+        page.wait_for_timeout(50)
+        during.append(page.evaluate("window.explorer.state()"))  # the button still down
+        page.mouse.up()
+    page.wait_for_timeout(100)
+    return during
+
+
+def pad_pixels(page):
+    rgba = page.evaluate("Array.from(document.getElementById('draw').getContext('2d').getImageData(0, 0, 252, 252).data)")
+    return Image.frombytes("RGBA", (252, 252), bytes(rgba))
+
+
+def test_a_drawn_digit_goes_through_every_layer_as_in_tensorflow(page, explored):
+    repo, _ = explored
+    assert page.evaluate("window.explorer.steps()") == [0, 100, 200, 300]
+    during = draw(page, STROKES)
+    # Recomputed while the stroke is drawn: after the first stroke, before the second.
+    assert during[0]["drawn"] and max(during[0]["input"]) > 0.9
+    assert during[0]["input"] != during[1]["input"] and during[0]["probabilities"] != during[1]["probabilities"]
+    state = page.evaluate("window.explorer.state()")
+    assert state["step"] == 300
+    python = to_mnist(pad_pixels(page))  # the page's own drawing, made a MNIST digit by Python
+    assert np.abs(np.array(state["input"]).reshape(28, 28) - python).mean() <= 0.03
+    inputs = np.array([state["input"]], np.float32)
+    expected = tf_layers(os.path.join(repo.path, "model"), "after", inputs)
+    same = assert_same_as_tensorflow([[state["layers"][name]] for name in NAMES], [state["probabilities"]], expected)
+    assert same.all()
+    assert np.argmax(state["probabilities"]) == 7, "a short training already reads the 7"
+
+
+def test_the_slider_at_step_0_shows_the_weights_before_training(page, explored):
+    repo, _ = explored
+    digit = cnn.mnist.test.images[3]
+    page.evaluate("window.explorer.setInput(%s)" % json.dumps(digit.tolist()))
+    page.locator("#step").fill("0")  # the slider, moved to its first snapshot
+    page.wait_for_function("window.explorer.state().step === 0")
+    assert page.locator("#step-label").inner_text().startswith("step 0, test accuracy 0.")
+    state = page.evaluate("window.explorer.state()")
+    expected = tf_layers(os.path.join(repo.path, "model"), "before", digit[None])
+    assert_same_as_tensorflow([[state["layers"][name]] for name in NAMES], [state["probabilities"]], expected)
+    # The compare column stays at step 0 and the main one at 0: both show the untrained network.
+    assert page.locator("#main-title").inner_text().startswith("step 0 (test accuracy")
+
+
+def test_clicking_a_channel_shows_it_enlarged(page):
+    tile = page.locator("#main-h_conv2")
+    box = tile.bounding_box()
+    zoom = box["width"] / (8 * 15 - 1)  # 8 channels of 14 pixels and their gaps
+    tile.click(position={"x": (2 * 15 + 5) * zoom, "y": (1 * 15 + 5) * zoom})  # row 1, column 2: channel 10
+    assert page.locator("#channel-title").inner_text() == "h_conv2, channel 10, at step 300"
+    assert page.locator("#channel-body canvas").count() >= 2, "its map, and its pattern or its weights"
+
+
+def test_6_links_to_and_from_the_other_pages(explored):
+    repo, _ = explored
+    _, links, _ = repo.page("6.html")
+    others = [page for page in ("index.html", "4.html", "5.html") if os.path.exists(repo.image(page))]
+    assert "index.html" in others and set(links) == set(others)
+    for page in others:
+        assert "6.html" in repo.page(page)[1], page
