@@ -12,8 +12,11 @@ and, running `python 3.py --steps N` as a user does (in a copy of the repository
   - the time from its start to the first image written, and the whole run;
   - the whole run split into import, data, graph, training, evaluation and images (from a second
     run, under cProfile once TensorFlow is imported), and the rest;
-then, with the model/ that run saved, `python 4.py` (whole, and split into import, restore, top
-patches, patterns, class models, images, under cProfile) and `python 5.py` on its 10 test digits.
+then, with the model/ that run saved (or a copy of --model), `python 4.py` (whole, and split into
+import, restore, top patches, patterns, class models, images, under cProfile), `python 5.py` on its
+10 test digits, and `python 6.py` and its page: its size, in headless Chromium (where there is one)
+the time until one can draw and one update of all layers, and under node the forward pass's time
+per digit and its answers against TensorFlow's on --page-digits test digits at the last step.
 """
 
 import time
@@ -42,6 +45,11 @@ parser.add_argument("--run-steps", type=int, default=20, metavar="N",
                     help="--steps of the timed `python 3.py` runs (default: %(default)s; 20000 for a full run)")
 parser.add_argument("--ascent-steps", type=int, default=200, metavar="N",
                     help="--ascent-steps of the timed `python 4.py` (default: %(default)s, 4.py's own)")
+parser.add_argument("--model", metavar="DIR",
+                    help="time 4.py, 5.py and 6.py on a copy of this saved model/ (a full run's, say) "
+                         "instead of the one the timed 3.py run saves")
+parser.add_argument("--page-digits", type=int, default=1000, metavar="N",
+                    help="test digits that 6.py's page computes under node, against TensorFlow (default: %(default)s)")
 parser.add_argument("--json", default="bench.json", metavar="FILE", help="where to write the table (default: %(default)s)")
 args = parser.parse_args()
 if args.steps < 1 or args.windows < 1 or args.run_steps < 0:
@@ -146,6 +154,7 @@ def copy_of_repository(folder):
     for name in os.listdir(ROOT):
         if name.endswith(".py"):
             shutil.copy(os.path.join(ROOT, name), folder)
+    shutil.copytree(os.path.join(ROOT, "explorer"), os.path.join(folder, "explorer"))
     os.symlink(os.path.join(ROOT, "MNIST_data"), os.path.join(folder, "MNIST_data"))
 
 
@@ -236,6 +245,58 @@ def time_5py(folder):
     return time.perf_counter() - start
 
 
+def page_costs(folder):
+    """`python 6.py` (s), its page's size (MB), and where they can be had: in headless Chromium the
+    time from opening to ready (s) and the median of 20 updates of all layers (ms, both columns);
+    under node the forward pass (ms per digit) and the share of --page-digits test digits on which
+    it gives TensorFlow's answer at the last step, and its largest difference in a probability."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, os.path.join(folder, "6.py")], check=True, capture_output=True)
+    costs = {"6py_s": time.perf_counter() - start, "page_mb": sum(
+        os.path.getsize(os.path.join(folder, "images", n)) for n in os.listdir(os.path.join(folder, "images"))
+        if n.startswith("6")) / 1e6, "page_ready_s": None, "page_update_ms": None, "node_forward_ms": None,
+        "node_same_answer": None, "node_max_probability_error": None}
+    page = os.path.join(folder, "images", "6.html")
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+            view = browser.new_page()
+            view.goto("file://" + page)
+            view.wait_for_function("window.explorer && window.explorer.ready")
+            view.evaluate("window.explorer.ready")
+            costs["page_ready_s"] = view.evaluate("window.explorer.readyMs") / 1000  # from navigation's start
+            digits = mnist.test.images[:20].tolist()
+            for digit in digits:
+                view.evaluate("pixels => window.explorer.setInput(pixels)", digit)
+            costs["page_update_ms"] = statistics.median(view.evaluate("window.explorer.timings()")[-len(digits):])
+            browser.close()
+    if shutil.which("node") and args.page_digits > 0:
+        with open(os.path.join(folder, "model", "run.json"), encoding="utf-8") as f:
+            last = json.load(f)["snapshots"][-1]
+        digits = mnist.test.images[:args.page_digits].astype(np.float32)
+        digits.tofile(os.path.join(folder, "digits.f32"))
+        run = subprocess.run(["node", os.path.join(ROOT, "tests", "forward.js"), os.path.join(folder, "images", "6_network.js"),
+                              os.path.join(folder, "images", "6_weights_%d.js" % last["step"]),
+                              os.path.join(folder, "digits.f32"), os.path.join(folder, "answers.f32")],
+                             check=True, capture_output=True, text=True)
+        costs["node_forward_ms"] = json.loads(run.stdout)["ms_per_input"]
+        page_p = np.fromfile(os.path.join(folder, "answers.f32"), np.float32).reshape(-1, 10)
+        with tf.compat.v1.Session():
+            cnn.restore_model(last["checkpoint"], os.path.join(folder, "model"))
+            tf_p = np.concatenate([cnn.y_conv.eval(feed_dict={cnn.x: digits[i:i + 2000], cnn.keep_prob: 1.0})
+                                   for i in range(0, len(digits), 2000)])
+        costs["node_same_answer"] = float((page_p.argmax(axis=1) == tf_p.argmax(axis=1)).mean())
+        costs["node_max_probability_error"] = float(np.abs(page_p - tf_p).max())
+    return costs
+
+
+mnist = cnn.mnist
 with tf.compat.v1.Session() as sess:
     sess.run(tf.compat.v1.global_variables_initializer())
     bare_rate, train_rate, train_ratio = training_rates(sess)
@@ -247,8 +308,12 @@ with tempfile.TemporaryDirectory() as folder:
     first_image, run_seconds = time_3py(folder)
     shutil.rmtree(os.path.join(folder, "images"))
     profiled_seconds, parts = split_3py(folder)  # which saved model/ in the copy, for 4.py and 5.py
+    if args.model:
+        shutil.rmtree(os.path.join(folder, "model"))
+        shutil.copytree(args.model, os.path.join(folder, "model"))
     look_seconds, look_parts = split_4py(folder)
     own_digits_seconds = time_5py(folder)
+    page = page_costs(folder)
 
 step_gflops = STEP_FLOP * bare_rate / 1e9
 table = {
@@ -281,6 +346,7 @@ table = {
     "4py_s": look_seconds,
     "4py_split_s": look_parts,
     "5py_s": own_digits_seconds,
+    **page,
     "bench_s": time.perf_counter() - START,
 }
 
@@ -305,9 +371,16 @@ rows = [
     ("python 4.py, model/ saved, under cProfile (s):", look_seconds),
 ] + [("  %s (s)" % name, seconds) for name, seconds in look_parts.items()] + [
     ("python 5.py, 10 test digits (s)", own_digits_seconds),
+    ("python 6.py (s)", page["6py_s"]),
+    ("6.py's page and its files (MB)", page["page_mb"]),
+    ("page: opening to ready to draw (s)", page["page_ready_s"]),
+    ("page: one update of all layers, 2 steps (ms)", page["page_update_ms"]),
+    ("page's forward pass under node (ms/digit)", page["node_forward_ms"]),
+    ("page under node: TF's answer, %d digits" % args.page_digits, page["node_same_answer"]),
+    ("page under node: largest probability error", page["node_max_probability_error"]),
 ]
 for name, value in rows:
-    print("%-44s %10.3f" % (name, value))
+    print("%-44s %10s" % (name, "n/a" if value is None else "%.3f" % value))
 # Through a temporary name of this process's own, in the same folder, as every output here.
 fd, tmp = tempfile.mkstemp(prefix=".bench.", suffix=".tmp", dir=os.path.dirname(os.path.abspath(args.json)))
 try:

@@ -70,6 +70,12 @@ def test_4_reads_the_saved_model_and_writes_every_picture(looked):
     # One row per channel: 32 and 64 rows of the same height, each taller than a 28-pixel picture.
     heights = [Image.open(repo.image("4_%s_top.png" % name)).height for name in PATTERNS]
     assert heights[1] > 1.9 * heights[0] > 1.9 * 32 * 28
+    # For 6.py's page: the same patterns and top patches as numbers, with the run they belong to.
+    with np.load(repo.image("4_channels.npz")) as saved:
+        assert str(saved["run"]) == lines[0]
+        assert saved["h_conv1_patterns"].shape == (32, 5, 5) and saved["h_conv2_top"].shape == (64, 9, 14, 14)
+        on_page = tiles(repo.image("4_after_h_conv1_patterns.png"), 25)[:, ::5, ::5]
+        assert (np.abs(saved["h_conv1_patterns"] / 255 - on_page) <= 1 / 255).all()
 
 
 def test_4_page_shows_every_picture_with_a_caption(looked):
@@ -192,4 +198,4 @@ def test_4_trains_first_when_there_is_no_model(repo):
     assert re.fullmatch(r"test accuracy [\d.]+", lines[1])
     assert lines[2].startswith("model/: 20 training steps, seed 2, test accuracy ")
     assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
-    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(OUTPUTS + ["4.html"])
+    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(OUTPUTS + ["4.html", "4_channels.npz"])

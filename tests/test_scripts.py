@@ -209,7 +209,7 @@ def test_two_runs_at_once_leave_only_whole_files(untrained):
             with Image.open(repo.image(name)) as image:
                 image.load()  # decodes the whole file: a truncated one raises
     assert sorted(os.listdir(repo.path)) == sorted(
-        [n for n in os.listdir(repo.path) if n.endswith(".py")] + ["MNIST_data", "images", "model"])
+        [n for n in os.listdir(repo.path) if n.endswith(".py")] + ["MNIST_data", "explorer", "images", "model"])
     assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
 
 
