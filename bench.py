@@ -213,8 +213,9 @@ def split_3py(folder):
     parts = {"import": imports}  # TensorFlow, NumPy, Pillow
     parts["data"] = cumulative("input_data.py", "read_data_sets")
     parts["graph"] = cumulative("cnn.py", "<module>") - parts["data"]
-    # train()'s accuracy.eval() calls: the lines every 100 steps and the test accuracy (not 3.py's W_conv1.eval())
-    parts["evaluation"] = called_from("tensor.py", "eval", "cnn.py", "train")
+    # train()'s accuracy.eval() calls: the lines every 100 steps and the test accuracies (not 3.py's W_conv1.eval())
+    parts["evaluation"] = (called_from("tensor.py", "eval", "cnn.py", "train")
+                           + called_from("tensor.py", "eval", "cnn.py", "look"))  # each snapshot's test accuracy
     parts["training"] = cumulative("cnn.py", "train") - parts["evaluation"]
     parts["images"] = (cumulative("3.py", "create_images")
                        + cumulative("drawing.py", "compare_sheet", "save_sheet", "save_timeline")

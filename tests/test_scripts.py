@@ -163,12 +163,14 @@ def test_3_without_training_after_equals_before(untrained):
 
 def test_3_with_a_seed_repeats_exactly(tmp_path):
     """Two short trainings with one seed: the same weights, batches and dropout, so the same bytes."""
-    runs = []
+    repos = []
     for name in ("first", "second"):
         (tmp_path / name).mkdir()
-        repo = Repo(str(tmp_path / name))
-        runs.append((repo, repo.run("3.py", "--steps", "20", "--seed", "1").stdout))
-    (first, first_out), (second, second_out) = runs
+        repos.append(Repo(str(tmp_path / name)))
+    started = [repo.start("3.py", "--steps", "20", "--seed", "1") for repo in repos]  # side by side
+    outputs = [process.communicate()[0] for process in started]
+    assert [process.returncode for process in started] == [0, 0]
+    (first, first_out), (second, second_out) = zip(repos, outputs)
     assert first_out == second_out
     for name in TILES + COMPARISONS + TIMELINES + FILTERS:
         with open(first.image(name), "rb") as a, open(second.image(name), "rb") as b:
