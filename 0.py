@@ -12,6 +12,6 @@ import flags
 args = flags.parse_args(__doc__, steps=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
-with tf.compat.v1.Session() as sess:
+with tf.compat.v1.Session(config=training_config(args.bf16)) as sess:
     sess.run(tf.compat.v1.global_variables_initializer())
     train(args.steps, logdir=args.logdir)

@@ -35,7 +35,7 @@ def create_images(tag, outputs):
     print("Number: ", labels)
 
 
-with tf.compat.v1.Session() as sess:
+with tf.compat.v1.Session(config=training_config(args.bf16)) as sess:
     sess.run(tf.compat.v1.global_variables_initializer())
     # The same 10 inputs before and after, so that the images compare like with like.
     batch = mnist.train.next_batch(10)

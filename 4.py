@@ -13,7 +13,6 @@ Writes into images/:
 """
 
 import datetime
-import os
 
 import numpy as np
 import tensorflow as tf
@@ -42,11 +41,10 @@ def patterns_of(sess, name, layer):
 TOP = 9  # patches per channel
 images = mnist.test.images
 
+# まず学習 (no saved model yet: train first, as 0.py does, which saves it)
+train_first(args.steps, args.logdir, args.bf16)
+
 with tf.compat.v1.Session() as sess:
-    if not os.path.exists(MODEL_DIR):
-        # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
-        sess.run(tf.compat.v1.global_variables_initializer())
-        train(args.steps, logdir=args.logdir)
     run = restore_model("after")
     print(describe_run(run))
 

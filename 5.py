@@ -53,11 +53,9 @@ if not args.image:
 
 if inputs:
     digits = np.array([digit for _, _, digit in inputs]).reshape(-1, 784)
+    # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
+    train_first(args.steps, args.logdir, args.bf16)
     with tf.compat.v1.Session() as sess:
-        if not os.path.exists(MODEL_DIR):
-            # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
-            sess.run(tf.compat.v1.global_variables_initializer())
-            train(args.steps, logdir=args.logdir)
         # 学習後と学習前 (after training, and before it, as a sanity check of the explanations)
         looks = {}
         for tag in ("after", "before"):

@@ -40,11 +40,10 @@ def int8_columns(W):
     return np.rint(W / scale).astype(np.int8), scale.astype(np.float32)
 
 
+# まず学習 (no saved model yet: train first, as 0.py does, which saves it)
+train_first(args.steps, args.logdir, args.bf16)
+
 with tf.compat.v1.Session() as sess:
-    if not os.path.exists(MODEL_DIR):
-        # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
-        sess.run(tf.compat.v1.global_variables_initializer())
-        train(args.steps, logdir=args.logdir)
     run = restore_model("after")
     print(describe_run(run))
 

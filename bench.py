@@ -8,6 +8,10 @@ Prints one table and writes it as JSON (--json). Measures, in this process:
   - the GFLOP/s that gives, against a large float32 matmul's GFLOP/s in the same process;
   - what --logdir's TensorBoard log costs: opening it (the graph), one snapshot's summaries, one
     step line's scalars; and from them, how much longer a full 20,000-step run takes with it;
+  - what the progress bar costs: one update of an enabled tqdm bar, against one step;
+  - where the CPU has bfloat16 instructions, the bare step with --bf16's rewrite against float32's,
+    in interleaved windows on the same batches, and where the bfloat16 step's time goes: the ops
+    of --profile-steps traced steps (TensorFlow's step stats), by op type;
 and, running `python 3.py --steps N` as a user does (in a copy of the repository):
   - the time from its start to the first image written, and the whole run;
   - the whole run split into import, data, graph, training, evaluation and images (from a second
@@ -45,6 +49,8 @@ parser.add_argument("--run-steps", type=int, default=20, metavar="N",
                     help="--steps of the timed `python 3.py` runs (default: %(default)s; 20000 for a full run)")
 parser.add_argument("--ascent-steps", type=int, default=200, metavar="N",
                     help="--ascent-steps of the timed `python 4.py` (default: %(default)s, 4.py's own)")
+parser.add_argument("--profile-steps", type=int, default=10, metavar="N",
+                    help="traced steps for the bfloat16 step's profile (default: %(default)s)")
 parser.add_argument("--model", metavar="DIR",
                     help="time 4.py, 5.py and 6.py on a copy of this saved model/ (a full run's, say) "
                          "instead of the one the timed 3.py run saves")
@@ -57,6 +63,7 @@ if args.steps < 1 or args.windows < 1 or args.run_steps < 0:
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from tqdm import tqdm  # noqa: E402
 
 import cnn  # noqa: E402
 import input_data  # noqa: E402
@@ -246,6 +253,54 @@ def time_5py(folder):
     return time.perf_counter() - start
 
 
+def bar_cost(updates=20000):
+    """Seconds of one update of an enabled progress bar, as train() shows it on a terminal."""
+    with tqdm(total=updates, file=io.StringIO(), unit="step") as bar:
+        start = time.perf_counter()
+        for _ in range(updates):
+            bar.update()
+        return (time.perf_counter() - start) / updates
+
+
+def bf16_rates():
+    """Steps/s of the bare step in float32 and with --bf16's rewrite, in interleaved windows of the
+    same batches, each in a session of its own; and the bfloat16 step's profile: {op type: ms per step}."""
+    sessions = {}
+    for bf16 in (False, True):
+        with contextlib.redirect_stderr(io.StringIO()):  # training_config's note about the flag
+            sessions[bf16] = tf.compat.v1.Session(config=cnn.training_config(bf16))
+        sessions[bf16].run(tf.compat.v1.global_variables_initializer())
+    batches = [cnn.mnist.train.next_batch(BATCH) for _ in range(args.steps)]
+    feeds = [{cnn.x: b[0], cnn.y_: b[1], cnn.keep_prob: 0.5} for b in batches]
+    for sess in sessions.values():
+        for feed in feeds[:20]:  # warm-up, and the rewrite's compilation
+            sess.run(cnn.train_step, feed)
+    seconds = {False: [], True: []}
+    for _ in range(args.windows):
+        for bf16, sess in sessions.items():
+            start = time.perf_counter()
+            for feed in feeds:
+                sess.run(cnn.train_step, feed)
+            seconds[bf16].append(time.perf_counter() - start)
+    ratio = statistics.median(f / b for f, b in zip(seconds[False], seconds[True]))
+    # 各演算の時間 (where the time goes): the ops' own times in traced steps, summed by op type
+    ops = {}
+    options = tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE)
+    for feed in feeds[:args.profile_steps]:
+        metadata = tf.compat.v1.RunMetadata()
+        sessions[True].run(cnn.train_step, feed, options=options, run_metadata=metadata)
+        for device in metadata.step_stats.dev_stats:
+            for node in device.node_stats:
+                kind = node.timeline_label.split(" = ")[-1].split("(")[0] or node.node_name
+                if node.node_name.endswith("AutoMixedPrecision"):
+                    kind += " (the rewrite's)"
+                ops[kind] = ops.get(kind, 0) + node.all_end_rel_micros / 1000 / args.profile_steps
+    for sess in sessions.values():
+        sess.close()
+    rates = {bf16: args.steps / statistics.median(s) for bf16, s in seconds.items()}
+    return rates[False], rates[True], ratio, dict(sorted(ops.items(), key=lambda kv: -kv[1]))
+
+
 def page_costs(folder):
     """`python 6.py` (s), its page's size (MB), and where they can be had: in headless Chromium the
     time from opening to ready (s) and the median of 20 updates of all layers (ms, both columns);
@@ -303,6 +358,10 @@ with tf.compat.v1.Session() as sess:
     bare_rate, train_rate, train_ratio = training_rates(sess)
     log_open, log_snapshot, log_scalars = log_costs(sess)
     matmul = matmul_gflops(sess)
+progress_bar_s = bar_cost()
+float32_rate = bf16_rate = bf16_ratio = bf16_profile = None
+if cnn.cpu_has_bf16():
+    float32_rate, bf16_rate, bf16_ratio, bf16_profile = bf16_rates()
 
 with tempfile.TemporaryDirectory() as folder:
     copy_of_repository(folder)
@@ -339,6 +398,13 @@ table = {
     "step_gflops": step_gflops,
     "matmul_gflops": matmul,
     "step_fraction_of_matmul": step_gflops / matmul,
+    "progress_bar_update_s": progress_bar_s,
+    "progress_bar_cost": progress_bar_s * train_rate,  # of a step's time
+    "cpu_has_bf16": cnn.cpu_has_bf16(),
+    "float32_steps_per_s": float32_rate,
+    "bf16_steps_per_s": bf16_rate,
+    "bf16_speedup": bf16_ratio,
+    "bf16_step_profile_ms": bf16_profile,
     "run_steps": args.run_steps,
     "start_to_first_image_s": first_image,
     "run_s": run_seconds,
@@ -365,6 +431,11 @@ rows = [
     ("step rate (GFLOP/s)", step_gflops),
     ("float32 matmul 2048 (GFLOP/s)", matmul),
     ("step / matmul", table["step_fraction_of_matmul"]),
+    ("progress bar: one update (% of a step)", 100 * table["progress_bar_cost"]),
+    ("bare step, float32 (steps/s)", float32_rate),
+    ("bare step, --bf16 (steps/s)", bf16_rate),
+    ("--bf16 / float32", bf16_ratio),
+] + [("  bf16 step: %s (ms)" % kind, ms) for kind, ms in list((bf16_profile or {}).items())[:12]] + [
     ("python 3.py --steps %d: first image (s)" % args.run_steps, first_image),
     ("python 3.py --steps %d: whole run (s)" % args.run_steps, run_seconds),
     ("the same under cProfile (s), of which:", profiled_seconds),

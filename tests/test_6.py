@@ -93,7 +93,7 @@ def node(*args):
 @pytest.mark.parametrize("step, tag", [(300, "after"), (0, "before")])
 def test_the_pages_forward_pass_is_tensorflows(explored, tmp_path, step, tag):
     repo, _ = explored
-    digits = cnn.mnist.test.images[:300].astype(np.float32)
+    digits = cnn.mnist.test.images[:200].astype(np.float32)
     digits.tofile(tmp_path / "inputs")
     node(os.path.join(HERE, "forward.js"), repo.image("6_network.js"), repo.image("6_weights_%d.js" % step),
          str(tmp_path / "inputs"), str(tmp_path / "outputs"), "layers")

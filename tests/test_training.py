@@ -1,0 +1,83 @@
+"""How a training run shows itself and how fast it goes: the progress bar on a terminal, --bf16."""
+
+import fcntl
+import json
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+
+import pytest
+import tensorflow as tf
+
+import cnn
+
+
+def test_a_terminal_sees_a_progress_bar_and_the_articles_lines_stay_on_stdout(repo):
+    """stderr a terminal (a pty), stdout a pipe: the bar goes to the terminal only, with the time left."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns, as a terminal has
+    process = subprocess.Popen([sys.executable, os.path.join(repo.path, "0.py"), "--steps", "40"],
+                               stdout=subprocess.PIPE, stderr=follower, text=True)
+    os.close(follower)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes with the process
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    stdout = process.communicate()[0]
+    os.close(leader)
+    assert process.returncode == 0
+    assert [re.sub(r"[\d.]+$", "X", line) for line in stdout.splitlines()] == [
+        "step 0, training accuracy X", "test accuracy X"], "exactly the article's"
+    shown = terminal.decode(errors="replace")
+    assert re.search(r"\d+/40 \[\d\d:\d\d<\d\d:\d\d, +[\d.]+ ?(step/s|s/step)\]", shown), shown[-500:]
+
+
+def test_bf16_trains_in_bfloat16_where_the_cpu_has_it(repo):
+    result = repo.run("0.py", "--steps", "100", "--seed", "3", "--bf16")
+    with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
+        run = json.load(f)
+    if cnn.cpu_has_bf16():
+        assert run["precision"] == "bfloat16" and "--bf16" not in result.stderr
+    else:
+        assert run["precision"] == "float32"
+        assert "--bf16: this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16): training in float32" \
+            in result.stderr.splitlines()
+    assert run["test_accuracy"] > 0.75, "bfloat16 learns as float32 does (0.85 after 100 steps)"
+    assert "step/s" not in result.stderr, "no progress bar where stderr is not a terminal"
+
+
+def test_without_bf16_the_run_is_float32_and_a_bf16_cpu_is_told_of_the_flag(monkeypatch, capsys):
+    for has in (True, False):
+        monkeypatch.setattr(cnn, "cpu_has_bf16", lambda: has)
+        config = cnn.training_config(False)
+        told = capsys.readouterr().err
+        assert ("--bf16 trains about 1.5 times as fast here" in told) == has
+        with tf.compat.v1.Session(config=config) as sess:
+            assert cnn.precision_of(sess) == "float32"
+    with tf.compat.v1.Session(config=cnn.training_config(True)) as sess:  # has is False now
+        assert cnn.precision_of(sess) == "float32"
+    assert capsys.readouterr().err.startswith("--bf16: this CPU has no bfloat16 instructions")
+
+
+@pytest.mark.skipif(not cnn.cpu_has_bf16(), reason="this CPU has no bfloat16 instructions")
+def test_bf16_rewrites_the_graph_to_bfloat16():
+    with tf.compat.v1.Session(config=cnn.training_config(True)) as sess:
+        assert cnn.precision_of(sess) == "bfloat16"
+        sess.run(tf.compat.v1.global_variables_initializer())
+        options = tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE)
+        metadata = tf.compat.v1.RunMetadata()
+        batch = cnn.mnist.train.next_batch(50)
+        sess.run(cnn.train_step, {cnn.x: batch[0], cnn.y_: batch[1], cnn.keep_prob: 0.5},
+                 options=options, run_metadata=metadata)
+    ops = [node.node_name for device in metadata.step_stats.dev_stats for node in device.node_stats]
+    rewritten = [name for name in ops if name.endswith("AutoMixedPrecision")]  # the casts the rewrite adds
+    assert any("Conv2D" in name and "CastToBf16" in name for name in rewritten), ops
