@@ -7,7 +7,7 @@ into images/ a page that opens from the file system, with no server and no netwo
   6.html               the page: a pad to draw on, the digit as the network sees it, every layer's
                        tile and the ten probabilities, for two snapshot steps side by side
   6_network.js         the network's forward pass and the preprocessing, in plain JavaScript
-  6_explorer.js, 6_explorer.css  the page's code and style (copied from explorer/)
+  6_explorer.js, 6_explorer.css, pages.css  the page's code and style (copied from web/)
   6_run.js             the run: its snapshot steps and their test accuracies, 10 test digits, and
                        4.py's patterns and top patches where 4.py has run for this model
   6_weights_STEP.js    the weights at each snapshot step (W_fc1 as int8 with a scale per column)

@@ -161,7 +161,7 @@ def copy_of_repository(folder):
     for name in os.listdir(ROOT):
         if name.endswith(".py"):
             shutil.copy(os.path.join(ROOT, name), folder)
-    shutil.copytree(os.path.join(ROOT, "explorer"), os.path.join(folder, "explorer"))
+    shutil.copytree(os.path.join(ROOT, "web"), os.path.join(folder, "web"))
     os.symlink(os.path.join(ROOT, "MNIST_data"), os.path.join(folder, "MNIST_data"))
 
 

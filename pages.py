@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """The pages in images/: those that show the scripts' pictures (index.html, 4.html, 5.html), and
-6.py's explorer (6.html, made from the files in explorer/), all linked to each other."""
+6.py's explorer (6.html, made from its files in web/), all linked to each other and sharing one
+style sheet, web/pages.css."""
 
 import html
 import os
@@ -10,7 +11,7 @@ from PIL import Image
 
 from tools import IMAGES_DIR, ROOT, save_atomically
 
-EXPLORER_DIR = os.path.join(ROOT, "explorer")  # 6.html's own HTML, CSS and JavaScript
+WEB_DIR = os.path.join(ROOT, "web")  # the pages' style sheet, and 6.html's own HTML, CSS and JavaScript
 
 
 PAGES = [("index.html", "3.py: the layers before and after"), ("4.html", "4.py: what each channel learned"),
@@ -27,12 +28,8 @@ def write_page(file_name, summary, sections):
     """
     title = dict(PAGES)[file_name]
     parts = ["<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">',
-             "<title>tf-cnn-image: %s</title>" % html.escape(title), "<style>",
-             "body { font-family: sans-serif; margin: 2em; }",
-             "figure { display: inline-block; margin: 0 1.5em 1.5em 0; vertical-align: top; }",
-             "figcaption { font-family: monospace; font-size: 90%; max-width: 40em; }",
-             "img { image-rendering: pixelated; border: 1px solid #ccc; }",
-             "</style></head>", "<body>", "<h1>tf-cnn-image: %s</h1>" % html.escape(title),
+             "<title>tf-cnn-image: %s</title>" % html.escape(title), '<link rel="stylesheet" href="pages.css">',
+             "</head>", "<body>", "<h1>tf-cnn-image: %s</h1>" % html.escape(title),
              NAV_START, "<p>%s</p>" % html.escape(summary)]
     for heading, items in sections:
         parts.append("<h2>%s</h2>" % html.escape(heading))
@@ -43,15 +40,16 @@ def write_page(file_name, summary, sections):
             parts.append('<figure><img src="{0}" width="{1}" alt="{0}"><figcaption>{2}</figcaption></figure>'
                          .format(html.escape(name), width, html.escape(caption)))
     parts += ["</body>", "</html>", ""]
+    copy_web("pages.css", "pages.css")
     save_text(file_name, "\n".join(parts))
     link_pages()
 
 
 def write_explorer(data):
-    """6.html and its files, copied from explorer/ into images/ as 6_*.*, and data: {file name: JavaScript}."""
-    for name in sorted(os.listdir(EXPLORER_DIR)):
-        target = name if name == "6.html" else "6_" + name
-        save_atomically(target, lambda path: shutil.copyfile(os.path.join(EXPLORER_DIR, name), path))
+    """6.html and its files, copied from web/ into images/ (6.html, 6_explorer.js, ...), and data:
+    {file name: JavaScript}."""
+    for name in sorted(os.listdir(WEB_DIR)):
+        copy_web(name, name if name in ("6.html", "pages.css") else "6_" + name)
     for name, script in data.items():
         save_text(name, script)
     link_pages()
@@ -68,6 +66,11 @@ def link_pages():
             nav = NAV_START + ("See also: %s</p>" % ", ".join(links) if links else "</p>")
             lines = [nav if line.startswith(NAV_START) else line for line in lines]
             save_text(page, "\n".join(lines))
+
+
+def copy_web(name, target):
+    """web/name copied to images/target."""
+    save_atomically(target, lambda path: shutil.copyfile(os.path.join(WEB_DIR, name), path))
 
 
 def save_text(file_name, text):

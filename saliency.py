@@ -53,8 +53,8 @@ def explain(sess, x, layer, logits, images, digits, feed=None, seed=0):
 def to_input_size(cam):
     """ReLU, bilinear upsampling of each (h, w) map to 28x28, and its maximum scaled to 1."""
     cam = np.array([np.asarray(Image.fromarray(c.astype(np.float32), "F").resize((28, 28), Image.Resampling.BILINEAR))
-                    for c in np.maximum(cam, 0)])
-    return np.maximum(cam, 0) / np.maximum(cam.max(axis=(1, 2), keepdims=True), 1e-12)
+                    for c in np.maximum(cam, 0)])  # bilinear: what is >= 0 stays so
+    return cam / np.maximum(cam.max(axis=(1, 2), keepdims=True), 1e-12)
 
 
 def peak_on_ink(maps, images, radius=2, ink=0.3):

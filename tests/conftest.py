@@ -12,7 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Repo:
-    """A copy of the repository's scripts (and 6.py's page, explorer/) in a temporary folder, with
+    """A copy of the repository's scripts (and the pages' files, web/) in a temporary folder, with
     MNIST_data/ linked in."""
 
     def __init__(self, path):
@@ -20,7 +20,7 @@ class Repo:
         for name in os.listdir(ROOT):
             if name.endswith(".py"):
                 shutil.copy(os.path.join(ROOT, name), path)
-        shutil.copytree(os.path.join(ROOT, "explorer"), os.path.join(path, "explorer"))
+        shutil.copytree(os.path.join(ROOT, "web"), os.path.join(path, "web"))
         os.symlink(os.path.join(ROOT, "MNIST_data"), os.path.join(path, "MNIST_data"))
 
     def run(self, script, *args, check=True):

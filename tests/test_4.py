@@ -85,6 +85,8 @@ def test_4_page_shows_every_picture_with_a_caption(looked):
     assert "4.html" in repo.page("index.html")[1], "and 3.py's page, written first, links back"
     assert sorted(images) == sorted(OUTPUTS)
     assert all(len(caption.split()) > 8 for caption in images.values()), "a caption says how to read it"
+    with open(repo.image("4.html"), encoding="utf-8") as f:
+        assert '<link rel="stylesheet" href="pages.css">' in f.read() and os.path.exists(repo.image("pages.css"))
 
 
 @pytest.mark.parametrize("name", PATTERNS)
@@ -198,4 +200,4 @@ def test_4_trains_first_when_there_is_no_model(repo):
     assert re.fullmatch(r"test accuracy [\d.]+", lines[1])
     assert lines[2].startswith("model/: 20 training steps, seed 2, test accuracy ")
     assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
-    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(OUTPUTS + ["4.html", "4_channels.npz"])
+    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(OUTPUTS + ["4.html", "4_channels.npz", "pages.css"])

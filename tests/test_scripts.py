@@ -205,13 +205,14 @@ def test_bad_flags_are_refused(repo, flag):
 def test_two_runs_at_once_leave_only_whole_files(untrained):
     repo, _ = untrained
     names = os.listdir(os.path.join(repo.path, "images"))
-    assert sorted(names) == sorted(TILES + COMPARISONS + TIMELINES + FILTERS + ["index.html"]), "no temporary left"
+    assert sorted(names) == sorted(TILES + COMPARISONS + TIMELINES + FILTERS + ["index.html", "pages.css"]), \
+        "no temporary left"
     for name in names:
         if name.endswith((".png", ".gif")):
             with Image.open(repo.image(name)) as image:
                 image.load()  # decodes the whole file: a truncated one raises
     assert sorted(os.listdir(repo.path)) == sorted(
-        [n for n in os.listdir(repo.path) if n.endswith(".py")] + ["MNIST_data", "explorer", "images", "model"])
+        [n for n in os.listdir(repo.path) if n.endswith(".py")] + ["MNIST_data", "images", "model", "web"])
     assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
 
 

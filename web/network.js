@@ -265,5 +265,5 @@
     return out;
   }
 
-  Object.assign(exports, { decodeWeights, forward, toMnist });
+  Object.assign(exports, { bytes, decodeWeights, forward, toMnist });
 })(typeof module !== "undefined" ? module.exports : (window.network = {}));

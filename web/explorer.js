@@ -43,13 +43,6 @@
     return waiting[step];
   }
 
-  function decodeBytes(base64) {
-    const text = atob(base64);
-    const out = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-    return out;
-  }
-
   // --- drawing on canvases ---
 
   // Gray values 0..255 (Uint8 or numbers), width x height, onto a canvas of that size.
@@ -256,10 +249,10 @@
     const conv = name.replace("pool", "conv"); // a pooling channel shows its convolution's channel
     const found = run.channels && run.channels[conv];
     if (found) {
-      const size = found.size, bytes = decodeBytes(found.patterns);
+      const size = found.size, bytes = network.bytes(found.patterns);
       add([[bytes.subarray(c * size * size, (c + 1) * size * size), size, size]], 112,
           conv + "'s pattern (4.py): the input its centre unit answers to most, its " + size + "x" + size + " field");
-      const top = decodeBytes(found.top), per = found.count * size * size, patches = [];
+      const top = network.bytes(found.top), per = found.count * size * size, patches = [];
       for (let k = 0; k < found.count; k++) {
         patches.push([top.subarray(c * per + k * size * size, c * per + (k + 1) * size * size), size, size]);
       }
@@ -302,7 +295,7 @@
     const clear = setupPad();
     const box = $("digits");
     run.digits.forEach((digit) => {
-      const pixels = Array.from(decodeBytes(digit.pixels), (v) => v / 255);
+      const pixels = Array.from(network.bytes(digit.pixels), (v) => v / 255);
       const canvas = document.createElement("canvas");
       paint(canvas, pixels.map((v) => Math.round(255 * v)), 28, 28);
       canvas.title = "a " + digit.label;
@@ -311,7 +304,7 @@
     });
     const first = run.steps[0].step, final = run.steps[last].step;
     window.explorer.ready = Promise.all([load(first), load(final)]).then(() => {
-      startFrom(Array.from(decodeBytes(run.digits[0].pixels), (v) => v / 255), clear);
+      startFrom(Array.from(network.bytes(run.digits[0].pixels), (v) => v / 255), clear);
       window.explorer.readyMs = performance.now();
       // The other steps, one after another, so that the sliders answer at once later.
       run.steps.reduce((chain, s) => chain.then(() => load(s.step)), Promise.resolve());
