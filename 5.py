@@ -9,7 +9,8 @@ black, 20x20 box, centred by its centre of mass) and goes through the model in m
 Writes into images/, per image (its file name made safe, as NAME):
   5_NAME_input.png   the 28x28 input as the network sees it, enlarged 8 times
   5_NAME.png         the sheet: the image, the input, the probabilities, the saliency map and
-                     HiResCAM after and before training, and the four layers before and after
+                     HiResCAM on h_pool1 and h_conv2 after and before training, and the four
+                     layers before and after
   5.html             a page with every sheet
 """
 
@@ -25,16 +26,20 @@ import flags
 from drawing import compare_sheet, digit_sheet, enlarge, save_sheet
 from mnist_preprocessing import ImageError, open_image, to_mnist
 from pages import write_page
-from saliency import explain, rank_correlation
+from saliency import cams, rank_correlation, saliency_map
 from tools import save_image
 
 args = flags.parse_args(__doc__, steps=True, images=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 NAMES = [name for name, _ in LAYERS]
-HOW_TO_READ = ("HiResCAM: the places whose h_conv2 activations added to the answer's logit, red to yellow the most\n"
-               "(gradient x activation, place by place; Grad-CAM averages each channel's gradient over the map "
-               "first, and on this network often puts its peak off the digit).")
+MAPS = ("saliency", "h_pool1", "h_conv2")  # the saliency map, and HiResCAM on two layers
+HOW_TO_READ = ("HiResCAM (gradient x activation, place by place): where the answer's logit came from, red to yellow "
+               "the most.\nOn h_pool1 (each place sees 6x6 pixels): which strokes. On h_conv2 (14x14 pixels): where "
+               "the shapes that decided are centred, which can be a loop's hole.\n(Grad-CAM averages each channel's "
+               "gradient over the map first, and on this network often puts its peak off the digit.)")
+SANITY = ("After vs before training, rank correlation of the saliency maps %.2f, of HiResCAM on h_pool1 %.2f, "
+          "on h_conv2 %.2f (near 1: a map shows the input, not what the network learned).")
 
 # 入力 (the inputs): the reader's images, made into MNIST digits; or the first 10 test digits
 inputs, failed = [], False
@@ -63,8 +68,10 @@ if inputs:
             probabilities = y_conv.eval(feed_dict={x: digits, keep_prob: 1.0})
             if tag == "after":
                 answers = probabilities.argmax(axis=1)  # the question, both times: why this digit?
-            saliency, hires_cam, _ = explain(sess, x, h_conv2, y_logits, digits, answers, {keep_prob: 1.0})
-            looks[tag] = probabilities, saliency, hires_cam, layer_outputs(digits)
+            looks[tag] = {"probabilities": probabilities, "layers": layer_outputs(digits),
+                          "saliency": saliency_map(sess, x, y_logits, digits, answers, {keep_prob: 1.0}),
+                          "h_pool1": cams(sess, x, h_pool1, y_logits, digits, answers, {keep_prob: 1.0})[0],  # HiResCAM
+                          "h_conv2": cams(sess, x, h_conv2, y_logits, digits, answers, {keep_prob: 1.0})[0]}
     print(describe_run(run))
 
     # 画像作成 (images)
@@ -74,25 +81,23 @@ if inputs:
         while safe in used:  # two images of one name (a/7.png, b/7.png) get a sheet each
             safe += "_"
         used.add(safe)
-        probabilities = looks["after"][0][i]
+        probabilities = looks["after"]["probabilities"][i]
         ranked = np.argsort(-probabilities, kind="stable")[:3]
         answer = "%s: %d (%.1f%%), then %d (%.1f%%), %d (%.1f%%)" % (
             name, *[v for d in ranked for v in (d, 100 * probabilities[d])])
         print(answer)
         # The sanity check (Adebayo et al. 2018): does each map change when the weights are random?
-        correlations = [rank_correlation(looks["after"][k][i], looks["before"][k][i]) for k in (1, 2)]
+        correlations = tuple(rank_correlation(looks["after"][m][i], looks["before"][m][i]) for m in MAPS)
         save_image("5_%s_input.png" % safe, enlarge(digit * 255, 8)[None], cols=1)
         layers = compare_sheet(digit * 255, ranked[0], NAMES, [
-            ("before", [layer[i] for layer in looks["before"][3]]),
-            ("after", [layer[i] for layer in looks["after"][3]])])
+            ("before", [layer[i] for layer in looks["before"]["layers"]]),
+            ("after", [layer[i] for layer in looks["after"]["layers"]])])
         save_sheet("5_%s.png" % safe, digit_sheet(
             answer, image, digit,
-            [("%s\ntraining" % tag, looks[tag][0][i], looks[tag][1][i], looks[tag][2][i]) for tag in ("after", "before")],
-            "%s\nAfter vs before training, rank correlation of the saliency maps %.2f, of HiResCAM %.2f "
-            "(near 1: a map shows the input, not what the network learned)." % (HOW_TO_READ, *correlations), layers))
-        sheets.append(("5_%s.png" % safe, "%s. After vs before training, rank correlation of the saliency maps "
-                       "%.2f, of HiResCAM %.2f (near 1: a map shows the input, not what the network learned). %s"
-                       % (answer, *correlations, HOW_TO_READ.replace("\n", " "))))
+            [("%s\ntraining" % tag, looks[tag]["probabilities"][i], *[looks[tag][m][i] for m in MAPS])
+             for tag in ("after", "before")],
+            "%s\n%s" % (HOW_TO_READ, SANITY % correlations), layers))
+        sheets.append(("5_%s.png" % safe, "%s. %s %s" % (answer, SANITY % correlations, HOW_TO_READ.replace("\n", " "))))
 
     write_page("5.html", "%s. Per image: what the network answers and why, after and before training."
                      % describe_run(run), [("Your digits", sheets)])

@@ -163,17 +163,20 @@ def probability_bars(probabilities, height):
         x = d * (bar + gap)
         draw.rectangle([x, top - round(p * (top - 14)), x + bar - 1, top], fill=0 if d == np.argmax(probabilities) else 160)
         draw.text((x + 3, top + 1), str(d), fill=0, font=font)
-        if p >= 0.01:
-            draw.text((x, top - round(p * (top - 14)) - 12), "%d" % round(100 * p), fill=0, font=font)
+        if p >= 0.01:  # the percentage over its bar, inside the image (100 over the 9 is wider than a bar)
+            label = "%d" % round(100 * p)
+            left = min(x + (bar - draw.textlength(label, font=font)) / 2, image.width - draw.textlength(label, font=font))
+            draw.text((left, top - round(p * (top - 14)) - 12), label, fill=0, font=font)
     return image
 
 
 def digit_sheet(title, original, digit, rows, note, layers):
     """5.py's sheet for one image: its title; the original, scaled down; per row (the trained network,
-    then the untrained one) the input, the ten probabilities, the saliency map and HiResCAM; a note;
-    and below, the layers' comparison sheet (compare_sheet). Returns an RGB uint8 array.
+    then the untrained one) the input, the ten probabilities, the saliency map and HiResCAM on h_pool1
+    and on h_conv2; a note; and below, the layers' comparison sheet (compare_sheet). Returns an RGB
+    uint8 array.
 
-    rows: [(label, probabilities, saliency, cam)]; digit, saliency and cam are (28, 28).
+    rows: [(label, probabilities, saliency, strokes, places)]; digit and the three maps are (28, 28).
     """
     side = 28 * DIGIT_ZOOM
     font = ImageFont.load_default(size=12)
@@ -181,7 +184,7 @@ def digit_sheet(title, original, digit, rows, note, layers):
     zoom = max(1, side // max(shown.size))  # a small image (a MNIST digit) is enlarged, pixels crisp
     shown = shown.resize((shown.width * zoom, shown.height * zoom), Image.Resampling.NEAREST)
     shown.thumbnail((side, side))
-    xs = PAD + np.cumsum([0, side + 2 * PAD, LABEL_WIDTH + PAD, side + PAD, 160 + PAD, side + PAD])
+    xs = PAD + np.cumsum([0, side + 2 * PAD, LABEL_WIDTH + PAD, side + PAD, 160 + PAD, side + PAD, side + PAD])
     top = PAD + 2 * TITLE_HEIGHT
     lines = note.count("\n") + 1
     height = top + len(rows) * (side + TITLE_HEIGHT + PAD) + lines * TITLE_HEIGHT + PAD
@@ -190,10 +193,11 @@ def digit_sheet(title, original, digit, rows, note, layers):
     draw.text((PAD, PAD), title, fill="black", font=font)
     draw.text((int(xs[0]), top - TITLE_HEIGHT), "your image", fill="black", font=font)
     sheet.paste(shown, (int(xs[0]), top))
-    for x, column in zip(xs[2:], ["input (28x28)", "probabilities (%)", "saliency |d logit/d x|", "HiResCAM on h_conv2"]):
+    for x, column in zip(xs[2:], ["input (28x28)", "probabilities (%)", "saliency |d logit/d x|",
+                                  "HiResCAM on h_pool1", "HiResCAM on h_conv2"]):
         draw.text((int(x), top - TITLE_HEIGHT), column, fill="black", font=font)
     gray = lambda image: Image.fromarray(enlarge(np.rint(255 * np.clip(image, 0, 1)).astype(np.uint8), DIGIT_ZOOM))
-    for k, (label, probabilities, saliency, cam) in enumerate(rows):
+    for k, (label, probabilities, saliency, *cams) in enumerate(rows):
         y = top + k * (side + TITLE_HEIGHT + PAD)
         draw.text((int(xs[1]), y + side // 2 - 6), label, fill="black", font=font)
         sheet.paste(gray(digit), (int(xs[2]), y))
@@ -201,8 +205,9 @@ def digit_sheet(title, original, digit, rows, note, layers):
         # White from the 99th percentile up, as SmoothGrad shows its maps: a few extreme pixels
         # would otherwise leave the rest black.
         sheet.paste(gray(saliency / max(np.percentile(saliency, 99), 1e-12)), (int(xs[4]), y))
-        sheet.paste(Image.fromarray(enlarge(heat_overlay(digit, cam).transpose(2, 0, 1), DIGIT_ZOOM)
-                                    .transpose(1, 2, 0)), (int(xs[5]), y))
+        for x, cam in zip(xs[5:], cams):
+            sheet.paste(Image.fromarray(enlarge(heat_overlay(digit, cam).transpose(2, 0, 1), DIGIT_ZOOM)
+                                        .transpose(1, 2, 0)), (int(x), y))
     draw.multiline_text((PAD, height - lines * TITLE_HEIGHT - PAD), note, fill="black", font=font, spacing=4)
     sheet.paste(Image.fromarray(layers), (0, height))
     return np.asarray(sheet)

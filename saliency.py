@@ -7,9 +7,15 @@
     the input with Gaussian noise of NOISE (15% of the input's range) before its absolute value.
   - HiResCAM (Draelos & Carin 2020) on a conv layer: the gradient of the logit times the activation,
     element by element, summed over the channels, ReLU, upsampled to the input: where the evidence
-    is. Here h_conv2 reaches the logit through max pooling, fc1's ReLU and linear maps only, so the
-    map before its ReLU, summed over the places, is the logit less what the biases add: it shares
-    the logit out among the places that added to it.
+    is. From h_pool1 or h_conv2 on, the network is max pooling, ReLUs and linear maps, so the map
+    before its ReLU, summed over the places, is the logit less what the later biases add: it shares
+    the logit out among the places that added to it. Which layer says what:
+      h_conv2, the last conv layer (each place sees 14x14 pixels): where the shapes that decided are
+      centred; that can be off the ink, in a loop's hole or an open corner.
+      h_pool1, conv2's input (each place sees 6x6 pixels): which strokes those shapes were built
+      from. Maps of shallower layers localise more finely (LayerCAM, Jiang et al. 2021, whose
+      authors also advise a pooling layer's output over the conv layer that feeds it: the max
+      pool passes each window's gradient to one element only).
   - Grad-CAM (Selvaraju et al. 2017), the better known map, weights each channel by the mean of
     its gradient over the whole map instead. Where conv layers feed fully connected ones, as here,
     a channel that helps in one place is then credited in every place where it is active, and the
@@ -24,30 +30,37 @@ import tensorflow as tf
 from PIL import Image
 
 SAMPLES, NOISE = 32, 0.15
-_ops = {}  # (x, layer, logits) -> (digit placeholder, d logit/dx, d logit/d layer), built once
+_ops = {}  # (logits, tensor) -> (digit placeholder, d logits[digit] / d tensor), built once
 
 
-def explain(sess, x, layer, logits, images, digits, feed=None, seed=0):
-    """Saliency maps, HiResCAM and Grad-CAM maps (N, 28, 28) of logits[digits] for images (N, 784).
-
-    Saliency is |gradient| (>= 0, in logit per unit of input); the two CAMs are scaled so that their
-    maximum is 1 for each image (all 0 where no place speaks for the digit).
-    """
-    key = (x.ref(), layer.ref(), logits.ref())
+def _gradient(logits, tensor):
+    """The gradient of each image's logit for its own digit (fed to the placeholder) with respect to tensor."""
+    key = (logits.ref(), tensor.ref())
     if key not in _ops:
         digit = tf.compat.v1.placeholder(tf.int32, [None])
         chosen = tf.reduce_sum(logits * tf.one_hot(digit, logits.shape[-1]))  # each image's own logit
-        _ops[key] = (digit, *tf.gradients(chosen, [x, layer]))
-    digit, to_input, to_layer = _ops[key]
-    feed = feed or {}
+        _ops[key] = digit, tf.gradients(chosen, tensor)[0]
+    return _ops[key]
+
+
+def saliency_map(sess, x, logits, images, digits, feed=None, seed=0):
+    """SmoothGrad saliency (N, 28, 28) of logits[digits] for images (N, 784): |mean gradient| >= 0,
+    in logit per unit of input."""
+    digit, gradient = _gradient(logits, x)
     noisy = np.repeat(images, SAMPLES, axis=0)
     noisy = noisy + NOISE * np.random.default_rng(seed).standard_normal(noisy.shape)
-    gradient = sess.run(to_input, {x: noisy, digit: np.repeat(digits, SAMPLES), **feed})
-    saliency = np.abs(gradient.reshape(len(images), SAMPLES, 28, 28).mean(axis=1))
-    activations, layer_gradient = sess.run([layer, to_layer], {x: images, digit: digits, **feed})
-    hires_cam = (layer_gradient * activations).sum(axis=-1)  # place by place, then over the channels
-    grad_cam = np.einsum("nhwc,nc->nhw", activations, layer_gradient.mean(axis=(1, 2)))  # channel by channel
-    return saliency, to_input_size(hires_cam), to_input_size(grad_cam)
+    gradient = sess.run(gradient, {x: noisy, digit: np.repeat(digits, SAMPLES), **(feed or {})})
+    return np.abs(gradient.reshape(len(images), SAMPLES, 28, 28).mean(axis=1))
+
+
+def cams(sess, x, layer, logits, images, digits, feed=None):
+    """HiResCAM and Grad-CAM (N, 28, 28) of logits[digits] on layer for images (N, 784), each scaled so
+    that its maximum is 1 (all 0 where no place speaks for the digit)."""
+    digit, gradient = _gradient(logits, layer)
+    activations, gradient = sess.run([layer, gradient], {x: images, digit: digits, **(feed or {})})
+    hires_cam = (gradient * activations).sum(axis=-1)  # place by place, then over the channels
+    grad_cam = np.einsum("nhwc,nc->nhw", activations, gradient.mean(axis=(1, 2)))  # channel by channel
+    return to_input_size(hires_cam), to_input_size(grad_cam)
 
 
 def to_input_size(cam):
