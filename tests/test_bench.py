@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 FIELDS = {"date", "cpu", "cores", "tensorflow", "numpy", "python", "window_steps", "windows", "step_gflop",
@@ -45,3 +47,38 @@ def test_bench_writes_every_field(tmp_path):
         assert table["bf16_steps_per_s"] is None
     assert "training step, bare loop (steps/s)" in result.stdout
     assert os.listdir(tmp_path) == ["bench.json"], "no temporary left"
+
+
+def test_bench_pytorch_times_both_sides_in_turn(tmp_path):
+    # A stand-in for PyTorch's Python: ready, then every window takes it 0.5 s; it counts the windows.
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho ready 0.0+fake\nwhile read line; do echo $line >> %s; echo 0.5; done\n"
+                    % (tmp_path / "windows"))
+    fake.chmod(0o755)
+    out = tmp_path / "bench_pytorch.json"
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "bench_pytorch.py"), "--python", str(fake),
+                             "--steps", "3", "--windows", "3", "--json", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    table = json.loads(out.read_text())
+    precisions = ["float32", "bf16"] if table["avx512_bf16"] or table["amx_bf16"] else ["float32"]
+    for precision in precisions:
+        assert table["pytorch_%s_steps_per_s" % precision] == 6.0, "3 steps in 0.5 s"
+        assert table["tensorflow_%s_steps_per_s" % precision] > 0
+        # The median of the windows' ratios, near the ratio of the median rates:
+        ratio = table["tensorflow_over_pytorch_%s" % precision]
+        assert ratio == pytest.approx(table["tensorflow_%s_steps_per_s" % precision] / 6.0, rel=0.3)
+    assert (tmp_path / "windows").read_text() == "go\n" * 3 * len(precisions)
+    assert table["pytorch"] == "0.0+fake" and table["window_steps"] == 3 and table["windows"] == 3
+    assert "PyTorch 0.0+fake" in result.stdout and "this port / PyTorch" in result.stdout
+    assert sorted(os.listdir(tmp_path)) == ["bench_pytorch.json", "python", "windows"], "no temporary left"
+
+
+def test_bench_pytorch_names_a_python_without_pytorch(tmp_path):
+    for python, reason in ((sys.executable, "no PyTorch there (No module named 'torch')"),
+                           (str(tmp_path / "nothing"), "cannot run it (No such file or directory)")):
+        result = subprocess.run([sys.executable, os.path.join(ROOT, "bench_pytorch.py"), "--python", python,
+                                 "--steps", "2", "--windows", "1", "--json", str(tmp_path / "out.json")],
+                                capture_output=True, text=True)
+        assert result.returncode == 1
+        assert result.stderr.splitlines()[-1] == "error: %s: %s" % (python, reason)
+        assert os.listdir(tmp_path) == []
