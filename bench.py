@@ -32,6 +32,7 @@ import contextlib  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import pathlib  # noqa: E402
 import platform  # noqa: E402
 import pstats  # noqa: E402
 import shutil  # noqa: E402
@@ -67,7 +68,7 @@ from tqdm import tqdm  # noqa: E402
 
 import cnn  # noqa: E402
 import input_data  # noqa: E402
-from tools import ROOT  # noqa: E402
+from tools import ROOT, save_atomically  # noqa: E402
 
 # FLOP of one training step, batch 50: a multiply-add is 2 FLOP. Forward: each conv and dense layer's
 # multiply-adds; backward: the weight gradient and the input gradient, each as many again, except the
@@ -454,12 +455,7 @@ rows = [
 for name, value in rows:
     print("%-44s %10s" % (name, "n/a" if value is None else "%.3f" % value))
 # Through a temporary name of this process's own, in the same folder, as every output here.
-fd, tmp = tempfile.mkstemp(prefix=".bench.", suffix=".tmp", dir=os.path.dirname(os.path.abspath(args.json)))
-try:
-    with os.fdopen(fd, "w") as f:
-        json.dump(table, f, indent=2)
-    os.replace(tmp, args.json)
-finally:
-    if os.path.exists(tmp):
-        os.remove(tmp)
+json_path = os.path.abspath(args.json)
+save_atomically(os.path.basename(json_path), lambda path: pathlib.Path(path).write_text(json.dumps(table, indent=2)),
+                folder=os.path.dirname(json_path))
 print("written:", args.json)

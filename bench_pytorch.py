@@ -21,6 +21,7 @@ only where the CPU has it (avx512_bf16 or amx_bf16).
 import argparse
 import json
 import os
+import pathlib
 import statistics
 import subprocess
 import sys
@@ -100,6 +101,7 @@ import io  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import cnn  # noqa: E402
+from tools import save_atomically  # noqa: E402
 
 # 同じバッチ (the same batches for both)
 batches = [cnn.mnist.train.next_batch(50) for _ in range(args.steps)]
@@ -158,12 +160,7 @@ print("bench_pytorch.py, %s, %s (%d cores%s), TensorFlow %s, PyTorch %s" % (
 for bf16 in precisions:
     print("%-7s this port %5.1f steps/s, PyTorch tuned %5.1f steps/s: this port / PyTorch %.3f" % (
         NAME[bf16], rates["tensorflow", bf16], rates["pytorch", bf16], table["tensorflow_over_pytorch_" + NAME[bf16]]))
-fd, tmp = tempfile.mkstemp(prefix=".bench_pytorch.", suffix=".tmp", dir=os.path.dirname(os.path.abspath(args.json)))
-try:
-    with os.fdopen(fd, "w") as f:
-        json.dump(table, f, indent=2)
-    os.replace(tmp, args.json)
-finally:
-    if os.path.exists(tmp):
-        os.remove(tmp)
+json_path = os.path.abspath(args.json)
+save_atomically(os.path.basename(json_path), lambda path: pathlib.Path(path).write_text(json.dumps(table, indent=2)),
+                folder=os.path.dirname(json_path))
 print("written:", args.json)

@@ -72,15 +72,17 @@ def channels_to_images(channels):
     return np.transpose(channels, (2, 0, 1)) * 255
 
 
-def save_atomically(file_name, save):
-    """Write images/file_name by save(temporary path), then rename: no half-written file is ever left.
+def save_atomically(file_name, save, folder=None):
+    """Write folder/file_name (images/ by default) by save(temporary path), then rename: no
+    half-written file is ever left.
 
     The temporary name is this process's own, so that two scripts writing one file at once each
     rename a whole file of their own (the last one stays).
     """
-    os.makedirs(IMAGES_DIR, exist_ok=True)
-    path = os.path.join(IMAGES_DIR, file_name)
-    fd, tmp = tempfile.mkstemp(prefix="." + file_name + ".", suffix=".tmp", dir=IMAGES_DIR)
+    folder = folder or IMAGES_DIR
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, file_name)
+    fd, tmp = tempfile.mkstemp(prefix="." + file_name + ".", suffix=".tmp", dir=folder)
     os.close(fd)
     try:
         save(tmp)
