@@ -42,12 +42,9 @@ WARM_UP = 20
 
 if args.worker:
     # PyTorch の側 (PyTorch's side): reads "go" lines, answers each with a window's seconds
-    try:
-        import torch
-        import torch.nn.functional as F
-        from torch import nn
-    except ImportError as e:
-        sys.exit(print(e, flush=True))  # the first line, where "ready" would be
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
 
     torch.manual_seed(0)
     torch.set_num_threads(os.cpu_count())
@@ -94,6 +91,13 @@ if args.worker:
 
 if not args.python:
     parser.error("--python: the Python of a virtual environment with PyTorch (see above)")
+# PyTorch's Python first: a wrong one is named before TensorFlow takes its seconds to import
+try:
+    probe = subprocess.run([args.python, "-c", "import torch"], stdin=subprocess.DEVNULL, capture_output=True, text=True)
+except OSError as e:
+    sys.exit("error: %s: cannot run it (%s)" % (args.python, e.strerror))
+if probe.returncode:
+    sys.exit("error: %s: no PyTorch there (%s)" % (args.python, (probe.stderr.strip().splitlines() or ["?"])[-1].split(": ", 1)[-1]))
 
 import contextlib  # noqa: E402
 import io  # noqa: E402
@@ -112,15 +116,11 @@ with tempfile.TemporaryDirectory() as folder:
     np.savez(path, images=np.array([b[0] for b in batches]), labels=np.array([b[1] for b in batches]))
     workers, sessions = {}, {}
     for bf16 in precisions:
-        try:
-            worker = subprocess.Popen([args.python, os.path.abspath(__file__), "--worker", path] + ["--bf16"] * bf16,
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        except OSError as e:
-            sys.exit("error: %s: cannot run it (%s)" % (args.python, e.strerror))
-        ready = worker.stdout.readline()
-        if not ready.startswith("ready "):
-            sys.exit("error: %s: no PyTorch there (%s)" % (args.python, ready.strip() or "it printed nothing"))
-        ready = ready.split()
+        worker = subprocess.Popen([args.python, os.path.abspath(__file__), "--worker", path] + ["--bf16"] * bf16,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        ready = worker.stdout.readline().split()
+        if ready[:1] != ["ready"]:
+            sys.exit("error: %s: PyTorch's side did not start (see above)" % args.python)
         torch_version = ready[1]
         workers[bf16] = worker
         with contextlib.redirect_stderr(io.StringIO()):  # training_config's note about the flag
