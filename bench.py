@@ -379,8 +379,7 @@ with tempfile.TemporaryDirectory() as folder:
 step_gflops = STEP_FLOP * bare_rate / 1e9
 table = {
     "date": time.strftime("%Y-%m-%d"),
-    "cpu": next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-                platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor(),
+    "cpu": cnn.cpu_info()[0],
     "cores": os.cpu_count(),
     "tensorflow": tf.__version__,
     "numpy": np.__version__,

@@ -146,8 +146,7 @@ with tempfile.TemporaryDirectory() as folder:
 
 NAME = {False: "float32", True: "bf16"}
 rates = {key: args.steps / statistics.median(s) for key, s in seconds.items()}
-cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-flags = open("/proc/cpuinfo").read().split()
+cpu, flags = cnn.cpu_info()
 table = {"date": time.strftime("%Y-%m-%d"), "cpu": cpu, "cores": os.cpu_count(),
          "amx_bf16": "amx_bf16" in flags, "avx512_bf16": "avx512_bf16" in flags,
          "tensorflow": tf.__version__, "pytorch": torch_version, "window_steps": args.steps, "windows": args.windows,

@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import os
+import platform
 import re
 import shutil
 import sys
@@ -262,13 +263,20 @@ bfloat16 (--bf16): oneDNN's automatic mixed precision, where the CPU computes in
 BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
 
 
-def cpu_has_bf16():
-    """Whether this CPU has bfloat16 instructions (avx512_bf16 or amx_bf16 among /proc/cpuinfo's flags)."""
+def cpu_info():
+    """This CPU's model name and its set of flags, from /proc/cpuinfo (elsewhere: the platform's name, no flags)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
-            return any(BF16_FLAGS & set(line.split()) for line in f if line.startswith("flags"))
+            lines = f.read().splitlines()
     except OSError:
-        return False
+        return platform.processor(), set()
+    field = lambda name: next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), "")
+    return field("model name") or platform.processor(), set(field("flags").split())
+
+
+def cpu_has_bf16():
+    """Whether this CPU has bfloat16 instructions (avx512_bf16 or amx_bf16 among /proc/cpuinfo's flags)."""
+    return bool(BF16_FLAGS & cpu_info()[1])
 
 
 def training_config(bf16=False):
