@@ -5,6 +5,7 @@ The network itself is in cnn.py, shared by every script. The weights before and 
 saved in model/, for 4.py and 5.py.
 """
 
+import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
 
 import flags

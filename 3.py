@@ -12,6 +12,7 @@ and the weights before and after training into model/, for 4.py and 5.py.
 
 import datetime
 
+import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
 
 import flags

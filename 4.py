@@ -14,6 +14,7 @@ Writes into images/:
 
 import datetime
 
+import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np
 import tensorflow as tf
 

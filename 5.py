@@ -18,6 +18,7 @@ import os
 import re
 import sys
 
+import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np
 import tensorflow as tf
 from PIL import Image

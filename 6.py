@@ -17,6 +17,7 @@ import base64
 import json
 import os
 
+import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np
 import tensorflow as tf
 

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+import onednn  # noqa: F401  before TensorFlow, as every script: the kernels the scripts run
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

@@ -1,14 +1,18 @@
 """The four scripts, run as a user runs them (`python 3.py ...`) in a copy of the repository."""
 
+import ast
 import io
 import os
+import platform
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import Repo
+from conftest import ROOT, Repo
 
 ARTICLE_LISTING = """\
 W_conv1:  (5, 5, 1, 32)
@@ -69,6 +73,32 @@ def untrained(tmp_path_factory):
 
 def test_1_prints_the_articles_listing(repo):
     assert repo.run("1.py").stdout == ARTICLE_LISTING
+
+
+SCRIPTS = ["0.py", "1.py", "2.py", "3.py", "4.py", "5.py", "6.py", "bench.py", "bench_pytorch.py"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_each_script_imports_onednn_before_anything_that_loads_tensorflow(script):
+    """TensorFlow reads TF_ENABLE_ONEDNN_OPTS once, as it loads: onednn.py must come first."""
+    with open(os.path.join(ROOT, script), encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    imported = [alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])]
+    loading = [name for name in imported if name == "tensorflow" or os.path.exists(os.path.join(ROOT, name + ".py"))]
+    assert loading[0] == "onednn", loading  # the project's modules import TensorFlow
+
+
+def test_1_runs_onednn_on_x86_unless_the_reader_says_0(repo):
+    """Without TF_ENABLE_ONEDNN_OPTS, oneDNN's kernels on (TensorFlow says so on stderr) on any x86-64 CPU,
+    AVX2-only ones too, where TensorFlow's own default is off."""
+    env = {name: value for name, value in os.environ.items() if name != "TF_ENABLE_ONEDNN_OPTS"}
+    on = platform.machine().lower() in ("x86_64", "amd64")
+    for setting, expected in ((None, on), ("0", False)):
+        run = subprocess.run([sys.executable, os.path.join(repo.path, "1.py")], capture_output=True, text=True,
+                             env=env if setting is None else dict(env, TF_ENABLE_ONEDNN_OPTS=setting))
+        assert run.stdout == ARTICLE_LISTING
+        assert ("oneDNN custom operations are on" in run.stderr) == expected, (setting, run.stderr[-300:])
 
 
 def test_2_writes_fifty_digits(repo):
