@@ -174,13 +174,17 @@ def test_a_pixel_changes_exactly_the_outputs_whose_field_holds_it(sess, name, pi
     inked = blank.copy()
     inked[0][pixel] = 1.0
     outputs = sess.run(layer, {cnn.x: np.concatenate([blank, inked]).reshape(2, 784)})
-    changed = (outputs[1] != outputs[0]).any(axis=-1)  # (h, w): any channel changed
+    # How much each place changed (its largest change over the channels), as a share of the layer's
+    # largest output. Outside the field the two images' sums are the same numbers, but a kernel may
+    # add them in another order for one image than for the other (Eigen does): a last bit, 1e-7.
+    change = np.abs(outputs[1] - outputs[0]).max(axis=-1) / np.abs(outputs).max()
     size, stride, offset = receptive_field(layer)
-    starts = offset + stride * np.arange(changed.shape[0])
+    starts = offset + stride * np.arange(change.shape[0])
     holds = [(s <= pixel[0] < s + size, s <= pixel[1] < s + size) for s in starts]
     field = np.array([[rows and cols for _, cols in holds] for rows, _ in holds])
     assert field.any()
-    assert (changed == field).all()
+    assert (change[field] > 1e-3).all(), "every output whose field holds the pixel changes"
+    assert (change[~field] < 1e-5).all(), "no other output changes, but for rounding"
 
 
 def test_patches_are_the_fields_cropped_black_off_the_image():
