@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 
+import onednn  # before TensorFlow: its oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
 from PIL import Image
 from tensorflow.core.protobuf import rewriter_config_pb2
@@ -279,10 +280,16 @@ def cpu_has_bf16():
     return bool(BF16_FLAGS & cpu_info()[1])
 
 
+def bf16_here():
+    """Whether --bf16 trains in bfloat16 here: the CPU has bfloat16 instructions and TensorFlow runs its
+    oneDNN kernels (the rewrite is oneDNN's: with TF_ENABLE_ONEDNN_OPTS=0 it does nothing)."""
+    return cpu_has_bf16() and onednn.enabled()
+
+
 def training_config(bf16=False):
     """The session settings for training: with bf16, TensorFlow's graph rewrite to oneDNN bfloat16 (the
     convolutions and matrix products in bfloat16; the variables, Adam and the loss stay float32). Says
-    in one line on stderr when bf16 was asked for and the CPU lacks it (float32 then), or when it was
+    in one line on stderr when bf16 was asked for and can't be had here (float32 then), or when it was
     not asked for and the CPU has it.
 
     One inter-op thread: on 2 cores TensorFlow's two thread pools (one per op, one inside each op)
@@ -290,19 +297,20 @@ def training_config(bf16=False):
     with the same numbers.
     """
     config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=1)
-    if bf16 and not cpu_has_bf16():
-        print("--bf16: this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16): training in float32",
-              file=sys.stderr)
+    if bf16 and not bf16_here():
+        print("--bf16: %s: training in float32" % (
+            "TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs" if cpu_has_bf16()
+            else "this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)"), file=sys.stderr)
     elif bf16:
         config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 = rewriter_config_pb2.RewriterConfig.ON
-    elif cpu_has_bf16():
+    elif bf16_here():
         print("note: this CPU computes in bfloat16: --bf16 trains about 1.5 times as fast here (see README)",
               file=sys.stderr)
     return config
 
 
 def precision_of(session):
-    """"bfloat16" where the session was made with training_config(bf16=True) on a CPU that has it, else "float32"."""
+    """"bfloat16" where the session was made with training_config(bf16=True) where bf16_here(), else "float32"."""
     rewrite = session._config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 if session._config else 0
     return "bfloat16" if rewrite == rewriter_config_pb2.RewriterConfig.ON else "float32"
 
@@ -364,6 +372,7 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None):
             train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
             bar.update()
         test_accuracy = look(steps, model, writer)  # the last snapshot is the test accuracy's measurement
+        bar.close()  # gone from the terminal before the last line, not drawn again below it
         tqdm.write("test accuracy %g" % test_accuracy, file=sys.stdout)
         save_model(model, "after", steps=steps, test_accuracy=test_accuracy, snapshots=snapshots,
                    precision=precision_of(tf.compat.v1.get_default_session()))

@@ -16,12 +16,13 @@ import tensorflow as tf
 import cnn
 
 
-def test_a_terminal_sees_a_progress_bar_and_the_articles_lines_stay_on_stdout(repo):
-    """stderr a terminal (a pty), stdout a pipe: the bar goes to the terminal only, with the time left."""
+def on_a_terminal(repo, steps, stdout_too=False):
+    """Run 0.py with stderr on a terminal (a pty of 100 columns), and stdout a pipe or, with stdout_too,
+    the same terminal (as `script` captures a run): what the terminal showed, and stdout."""
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns, as a terminal has
-    process = subprocess.Popen([sys.executable, os.path.join(repo.path, "0.py"), "--steps", "40"],
-                               stdout=subprocess.PIPE, stderr=follower, text=True)
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen([sys.executable, os.path.join(repo.path, "0.py"), "--steps", str(steps)],
+                               stdout=follower if stdout_too else subprocess.PIPE, stderr=follower, text=True)
     os.close(follower)
     terminal = b""
     while True:
@@ -35,27 +36,42 @@ def test_a_terminal_sees_a_progress_bar_and_the_articles_lines_stay_on_stdout(re
     stdout = process.communicate()[0]
     os.close(leader)
     assert process.returncode == 0
+    return terminal.decode(errors="replace"), stdout
+
+
+def test_a_terminal_sees_a_progress_bar_and_the_articles_lines_stay_on_stdout(repo):
+    """stderr a terminal, stdout a pipe: the bar goes to the terminal only, with the time left."""
+    shown, stdout = on_a_terminal(repo, 40)
     assert [re.sub(r"[\d.]+$", "X", line) for line in stdout.splitlines()] == [
         "step 0, training accuracy X", "test accuracy X"], "exactly the article's"
-    shown = terminal.decode(errors="replace")
     assert re.search(r"\d+/40 \[\d\d:\d\d<\d\d:\d\d, +[\d.]+ ?(step/s|s/step)\]", shown), shown[-500:]
+
+
+def test_the_bar_is_gone_before_the_last_line(repo):
+    """Both streams on one terminal: the bar is drawn while training, never again after the test accuracy."""
+    shown, _ = on_a_terminal(repo, 20, stdout_too=True)
+    assert re.search(r"\d+/20 \[", shown), shown[-500:]
+    last = shown[shown.index("test accuracy"):]
+    assert re.fullmatch(r"test accuracy [\d.]+\r?\n", last), repr(last)
 
 
 def test_bf16_trains_in_bfloat16_where_the_cpu_has_it(repo):
     result = repo.run("0.py", "--steps", "100", "--seed", "3", "--bf16")
     with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
         run = json.load(f)
-    if cnn.cpu_has_bf16():
+    if cnn.bf16_here():
         assert run["precision"] == "bfloat16" and "--bf16" not in result.stderr
     else:
         assert run["precision"] == "float32"
-        assert "--bf16: this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16): training in float32" \
-            in result.stderr.splitlines()
+        why = ("TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs"
+               if cnn.cpu_has_bf16() else "this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)")
+        assert "--bf16: %s: training in float32" % why in result.stderr.splitlines()
     assert run["test_accuracy"] > 0.75, "bfloat16 learns as float32 does (0.85 after 100 steps)"
     assert "step/s" not in result.stderr, "no progress bar where stderr is not a terminal"
 
 
 def test_without_bf16_the_run_is_float32_and_a_bf16_cpu_is_told_of_the_flag(monkeypatch, capsys):
+    monkeypatch.setattr(cnn.onednn, "enabled", lambda: True)  # as with either kernel family
     for has in (True, False):
         monkeypatch.setattr(cnn, "cpu_has_bf16", lambda: has)
         config = cnn.training_config(False)
@@ -68,7 +84,7 @@ def test_without_bf16_the_run_is_float32_and_a_bf16_cpu_is_told_of_the_flag(monk
     assert capsys.readouterr().err.startswith("--bf16: this CPU has no bfloat16 instructions")
 
 
-@pytest.mark.skipif(not cnn.cpu_has_bf16(), reason="this CPU has no bfloat16 instructions")
+@pytest.mark.skipif(not cnn.bf16_here(), reason="no bfloat16 here (the CPU's instructions and oneDNN's kernels)")
 def test_bf16_rewrites_the_graph_to_bfloat16():
     with tf.compat.v1.Session(config=cnn.training_config(True)) as sess:
         assert cnn.precision_of(sess) == "bfloat16"
