@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 """bench.py: how fast the port trains, against this machine's limit.
 
-Prints one table and writes it as JSON (--json). Measures, in this process:
+Prints one table and writes it as JSON (--json), headed by the CPU, its vector instructions (AVX2,
+AVX-512, AVX512_BF16, AMX) and whether TensorFlow's oneDNN kernels are on (and TensorFlow's own
+default here). Measures, in this process:
   - training steps/s of the article's step (batch 50, cnn.train_step) in a bare loop, and the same
     steps as train() runs them (next_batch, the accuracy line every 100 steps, 3.py's snapshots),
     in interleaved windows of --steps steps; medians;
@@ -12,6 +14,9 @@ Prints one table and writes it as JSON (--json). Measures, in this process:
   - where the CPU has bfloat16 instructions, the bare step with --bf16's rewrite against float32's,
     in interleaved windows on the same batches, and where the bfloat16 step's time goes: the ops
     of --profile-steps traced steps (TensorFlow's step stats), by op type;
+  - the bare step with TensorFlow's oneDNN kernels against its Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0),
+    each in a process of its own, in windows that take turns on the same batches; and whole
+    `python 0.py --steps --whole-steps` runs both ways, in --rounds interleaved rounds;
 and, running `python 3.py --steps N` as a user does (in a copy of the repository):
   - the time from its start to the first image written, and the whole run;
   - the whole run split into import, data, graph, training, evaluation and images (from a second
@@ -57,11 +62,18 @@ parser.add_argument("--model", metavar="DIR",
                          "instead of the one the timed 3.py run saves")
 parser.add_argument("--page-digits", type=int, default=1000, metavar="N",
                     help="test digits that 6.py's page computes under node, against TensorFlow (default: %(default)s)")
+parser.add_argument("--whole-steps", type=int, default=300, metavar="N",
+                    help="--steps of the whole `python 0.py` runs timed with oneDNN's kernels and without, in "
+                         "turns (default: %(default)s)")
+parser.add_argument("--rounds", type=int, default=3, metavar="N",
+                    help="rounds of those whole runs, each kind once a round (default: %(default)s)")
 parser.add_argument("--json", default="bench.json", metavar="FILE", help="where to write the table (default: %(default)s)")
+parser.add_argument("--worker", metavar="BATCHES", help=argparse.SUPPRESS)  # one kernel family's side: the batches
 args = parser.parse_args()
-if args.steps < 1 or args.windows < 1 or args.run_steps < 0:
-    parser.error("--steps and --windows must be 1 or more, --run-steps 0 or more")
+if args.steps < 1 or args.windows < 1 or args.run_steps < 0 or args.whole_steps < 0 or args.rounds < 1:
+    parser.error("--steps, --windows and --rounds must be 1 or more, --run-steps and --whole-steps 0 or more")
 
+import onednn  # noqa: E402  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from tqdm import tqdm  # noqa: E402
@@ -69,6 +81,23 @@ from tqdm import tqdm  # noqa: E402
 import cnn  # noqa: E402
 import input_data  # noqa: E402
 from tools import ROOT, save_atomically  # noqa: E402
+
+if args.worker:
+    # 一方のカーネル (one kernel family's side, TF_ENABLE_ONEDNN_OPTS as the parent set it): the bare step
+    # on the parent's batches, a window for each "go" line, its seconds on a line of their own
+    batches = np.load(args.worker)
+    feeds = [{cnn.x: image, cnn.y_: label, cnn.keep_prob: 0.5} for image, label in zip(batches["images"], batches["labels"])]
+    with tf.compat.v1.Session(config=cnn.training_config()) as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        for feed in feeds[:20]:  # warm-up
+            sess.run(cnn.train_step, feed)
+        print("ready", onednn.enabled(), flush=True)
+        for line in sys.stdin:
+            start = time.perf_counter()
+            for feed in feeds:
+                sess.run(cnn.train_step, feed)
+            print(time.perf_counter() - start, flush=True)
+    sys.exit(0)
 
 # FLOP of one training step, batch 50: a multiply-add is 2 FLOP. Forward: each conv and dense layer's
 # multiply-adds; backward: the weight gradient and the input gradient, each as many again, except the
@@ -187,10 +216,10 @@ def time_3py(folder):
 RUNNER = """
 import cProfile, os, runpy, sys, time
 start = time.perf_counter()
-import numpy, PIL.Image, tensorflow
-imports = time.perf_counter() - start
 profile, sys.argv = sys.argv[1], sys.argv[2:]
 sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[0])))
+import onednn, numpy, PIL.Image, tensorflow
+imports = time.perf_counter() - start
 cProfile.run("runpy.run_path(sys.argv[0], run_name='__main__')", profile)
 print(imports)
 """
@@ -302,6 +331,63 @@ def bf16_rates():
     return rates[False], rates[True], ratio, dict(sorted(ops.items(), key=lambda kv: -kv[1]))
 
 
+def kernel_rates():
+    """Steps/s of the bare step with TensorFlow's oneDNN kernels and with its other (Eigen) kernels, and
+    oneDNN's speed-up: each in a process of its own (TensorFlow reads TF_ENABLE_ONEDNN_OPTS once, as it
+    loads), in windows that take turns on the same batches; the speed-up is the median of the turns' ratios."""
+    batches = [cnn.mnist.train.next_batch(BATCH) for _ in range(args.steps)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "batches.npz")
+        np.savez(path, images=np.array([b[0] for b in batches]), labels=np.array([b[1] for b in batches]))
+        workers = {on: subprocess.Popen([sys.executable, os.path.abspath(__file__), "--worker", path],
+                                        env=dict(os.environ, TF_ENABLE_ONEDNN_OPTS=str(int(on))),
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                   for on in (True, False)}
+        for on, worker in workers.items():
+            if worker.stdout.readline().split() != ["ready", str(on)]:
+                sys.exit("bench.py: the worker with TF_ENABLE_ONEDNN_OPTS=%d did not start as asked" % on)
+        seconds = {True: [], False: []}
+        for _ in range(args.windows):
+            for on, worker in workers.items():
+                worker.stdin.write("go\n")
+                worker.stdin.flush()
+                seconds[on].append(float(worker.stdout.readline()))
+        for worker in workers.values():
+            worker.stdin.close()
+            worker.wait()
+    speedup = statistics.median(off / on for on, off in zip(seconds[True], seconds[False]))
+    return args.steps / statistics.median(seconds[True]), args.steps / statistics.median(seconds[False]), speedup
+
+
+def onednn_default():
+    """Whether TensorFlow turns its oneDNN kernels on by itself on this machine: asked of a TensorFlow
+    loaded without TF_ENABLE_ONEDNN_OPTS."""
+    env = {name: value for name, value in os.environ.items() if name != "TF_ENABLE_ONEDNN_OPTS"}
+    run = subprocess.run([sys.executable, "-c", "from tensorflow.python.util import _pywrap_util_port as p; "
+                          "print(p.IsMklEnabled())"], env=env, check=True, capture_output=True, text=True)
+    return run.stdout.split()[-1] == "True"
+
+
+def whole_runs(folder):
+    """Seconds of whole `python 0.py --steps --whole-steps` runs, as a reader runs them, with oneDNN's
+    kernels and without: --rounds rounds, each kind once a round; medians, and the median of the
+    rounds' ratios (without / with)."""
+    seconds = {True: [], False: []}
+    for _ in range(args.rounds):
+        for on in (True, False):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, os.path.join(folder, "0.py"), "--steps", str(args.whole_steps)],
+                           env=dict(os.environ, TF_ENABLE_ONEDNN_OPTS=str(int(on))), check=True, capture_output=True)
+            seconds[on].append(time.perf_counter() - start)
+    speedup = statistics.median(off / on for on, off in zip(seconds[True], seconds[False]))
+    return statistics.median(seconds[True]), statistics.median(seconds[False]), speedup
+
+
+# The vector instructions that decide TensorFlow's kernels and their speed, as /proc/cpuinfo names them
+VECTOR_FLAGS = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_vnni": "AVX512_VNNI", "avx_vnni": "AVX_VNNI",
+                "avx512_bf16": "AVX512_BF16", "amx_bf16": "AMX"}
+
+
 def page_costs(folder):
     """`python 6.py` (s), its page's size (MB), and where they can be had: in headless Chromium the
     time from opening to ready (s) and the median of 20 updates of all layers (ms, both columns);
@@ -361,11 +447,13 @@ with tf.compat.v1.Session() as sess:
     matmul = matmul_gflops(sess)
 progress_bar_s = bar_cost()
 float32_rate = bf16_rate = bf16_ratio = bf16_profile = None
-if cnn.cpu_has_bf16():
+if cnn.bf16_here():
     float32_rate, bf16_rate, bf16_ratio, bf16_profile = bf16_rates()
+onednn_rate, eigen_rate, onednn_speedup = kernel_rates()
 
 with tempfile.TemporaryDirectory() as folder:
     copy_of_repository(folder)
+    onednn_run, eigen_run, onednn_run_speedup = whole_runs(folder)
     first_image, run_seconds = time_3py(folder)
     shutil.rmtree(os.path.join(folder, "images"))
     profiled_seconds, parts = split_3py(folder)  # which saved model/ in the copy, for 4.py and 5.py
@@ -377,10 +465,14 @@ with tempfile.TemporaryDirectory() as folder:
     page = page_costs(folder)
 
 step_gflops = STEP_FLOP * bare_rate / 1e9
+cpu, flags = cnn.cpu_info()
 table = {
     "date": time.strftime("%Y-%m-%d"),
-    "cpu": cnn.cpu_info()[0],
+    "cpu": cpu,
+    "cpu_vector_instructions": [name for flag, name in VECTOR_FLAGS.items() if flag in flags],
     "cores": os.cpu_count(),
+    "onednn": onednn.enabled(),  # in this process, which measured everything but the rows "with/without oneDNN"
+    "onednn_default": onednn_default(),
     "tensorflow": tf.__version__,
     "numpy": np.__version__,
     "python": platform.python_version(),
@@ -405,6 +497,14 @@ table = {
     "bf16_steps_per_s": bf16_rate,
     "bf16_speedup": bf16_ratio,
     "bf16_step_profile_ms": bf16_profile,
+    "onednn_steps_per_s": onednn_rate,
+    "eigen_steps_per_s": eigen_rate,
+    "onednn_speedup": onednn_speedup,
+    "whole_steps": args.whole_steps,
+    "rounds": args.rounds,
+    "onednn_whole_run_s": onednn_run,
+    "eigen_whole_run_s": eigen_run,
+    "onednn_whole_run_speedup": onednn_run_speedup,
     "run_steps": args.run_steps,
     "start_to_first_image_s": first_image,
     "run_s": run_seconds,
@@ -417,7 +517,9 @@ table = {
     "bench_s": time.perf_counter() - START,
 }
 
-print("bench.py, %s, %s (%d cores), TensorFlow %s" % (table["date"], table["cpu"], table["cores"], table["tensorflow"]))
+print("bench.py, %s, %s (%s; %d cores), TensorFlow %s, its oneDNN kernels %s here (TensorFlow's default: %s)" % (
+    table["date"], cpu, ", ".join(table["cpu_vector_instructions"]) or "no AVX2", table["cores"], table["tensorflow"],
+    "on" if table["onednn"] else "off", "on" if table["onednn_default"] else "off"))
 print("%-44s %10s" % ("", "value"))
 rows = [
     ("training step, bare loop (steps/s)", bare_rate),
@@ -435,6 +537,12 @@ rows = [
     ("bare step, float32 (steps/s)", float32_rate),
     ("bare step, --bf16 (steps/s)", bf16_rate),
     ("--bf16 / float32", bf16_ratio),
+    ("bare step, oneDNN's kernels (steps/s)", onednn_rate),
+    ("bare step, Eigen's (TF_ENABLE_ONEDNN_OPTS=0)", eigen_rate),
+    ("oneDNN / Eigen", onednn_speedup),
+    ("python 0.py --steps %d, oneDNN (s)" % args.whole_steps, onednn_run),
+    ("python 0.py --steps %d, Eigen (s)" % args.whole_steps, eigen_run),
+    ("  oneDNN / Eigen, whole run (speed)", onednn_run_speedup),
 ] + [("  bf16 step: %s (ms)" % kind, ms) for kind, ms in list((bf16_profile or {}).items())[:12]] + [
     ("python 3.py --steps %d: first image (s)" % args.run_steps, first_image),
     ("python 3.py --steps %d: whole run (s)" % args.run_steps, run_seconds),

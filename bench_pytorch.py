@@ -15,7 +15,8 @@ guide says: channels_last, Adam's fused kernel, intra-op threads = cores, and in
 autocast (float32 weights and Adam, as --bf16's rewrite keeps them). Both train on the same
 batches, in windows of --steps steps that take turns (TensorFlow float32, --bf16, PyTorch float32,
 bfloat16), so that the machine's drift cancels out; the table gives medians. bfloat16 is measured
-only where the CPU has it (avx512_bf16 or amx_bf16).
+only where the CPU has it (avx512_bf16 or amx_bf16) and TensorFlow's oneDNN kernels are on (as in
+every script, unless TF_ENABLE_ONEDNN_OPTS=0).
 """
 
 import argparse
@@ -102,6 +103,7 @@ if probe.returncode:
 import contextlib  # noqa: E402
 import io  # noqa: E402
 
+import onednn  # noqa: E402  before TensorFlow, as every script
 import tensorflow as tf  # noqa: E402
 
 import cnn  # noqa: E402
@@ -110,7 +112,7 @@ from tools import save_atomically  # noqa: E402
 # 同じバッチ (the same batches for both)
 batches = [cnn.mnist.train.next_batch(50) for _ in range(args.steps)]
 feeds = [{cnn.x: b[0], cnn.y_: b[1], cnn.keep_prob: 0.5} for b in batches]
-precisions = [False, True] if cnn.cpu_has_bf16() else [False]
+precisions = [False, True] if cnn.bf16_here() else [False]
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "batches.npz")
     np.savez(path, images=np.array([b[0] for b in batches]), labels=np.array([b[1] for b in batches]))
@@ -148,14 +150,14 @@ NAME = {False: "float32", True: "bf16"}
 rates = {key: args.steps / statistics.median(s) for key, s in seconds.items()}
 cpu, flags = cnn.cpu_info()
 table = {"date": time.strftime("%Y-%m-%d"), "cpu": cpu, "cores": os.cpu_count(),
-         "amx_bf16": "amx_bf16" in flags, "avx512_bf16": "avx512_bf16" in flags,
+         "amx_bf16": "amx_bf16" in flags, "avx512_bf16": "avx512_bf16" in flags, "onednn": onednn.enabled(),
          "tensorflow": tf.__version__, "pytorch": torch_version, "window_steps": args.steps, "windows": args.windows,
          **{"%s_%s_steps_per_s" % (framework, NAME[bf16]): rate for (framework, bf16), rate in rates.items()},
          **{"tensorflow_over_pytorch_%s" % NAME[bf16]: statistics.median(
              p / t for t, p in zip(seconds["tensorflow", bf16], seconds["pytorch", bf16])) for bf16 in precisions}}
-print("bench_pytorch.py, %s, %s (%d cores%s), TensorFlow %s, PyTorch %s" % (
+print("bench_pytorch.py, %s, %s (%d cores%s), TensorFlow %s (oneDNN's kernels %s), PyTorch %s" % (
     table["date"], cpu, table["cores"], ", AMX" if table["amx_bf16"] else ", AVX512_BF16" if table["avx512_bf16"] else "",
-    tf.__version__, torch_version))
+    tf.__version__, "on" if table["onednn"] else "off", torch_version))
 for bf16 in precisions:
     print("%-7s this port %5.1f steps/s, PyTorch tuned %5.1f steps/s: this port / PyTorch %.3f" % (
         NAME[bf16], rates["tensorflow", bf16], rates["pytorch", bf16], table["tensorflow_over_pytorch_" + NAME[bf16]]))

@@ -15,7 +15,9 @@ FIELDS = {"date", "cpu", "cores", "tensorflow", "numpy", "python", "window_steps
           "split_s", "bench_s", "logdir_open_s", "logdir_snapshot_s", "logdir_step_line_s", "logdir_full_run_cost", "4py_s", "4py_split_s", "5py_s", "6py_s", "page_mb",
           "page_ready_s", "page_update_ms", "node_forward_ms", "node_same_answer", "node_max_probability_error",
           "progress_bar_update_s", "progress_bar_cost", "cpu_has_bf16", "float32_steps_per_s", "bf16_steps_per_s",
-          "bf16_speedup", "bf16_step_profile_ms"}
+          "bf16_speedup", "bf16_step_profile_ms", "cpu_vector_instructions", "onednn", "onednn_default",
+          "onednn_steps_per_s", "eigen_steps_per_s", "onednn_speedup", "whole_steps", "rounds", "onednn_whole_run_s",
+          "eigen_whole_run_s", "onednn_whole_run_speedup"}
 PARTS = {"import", "data", "graph", "training", "evaluation", "images", "other"}
 PARTS_4 = {"import", "restore", "top patches", "patterns", "class models", "images", "other"}
 
@@ -23,7 +25,8 @@ PARTS_4 = {"import", "restore", "top patches", "patterns", "class models", "imag
 def test_bench_writes_every_field(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, os.path.join(ROOT, "bench.py"), "--steps", "2", "--windows", "1",
-                             "--run-steps", "0", "--ascent-steps", "10", "--page-digits", "50", "--profile-steps", "2", "--json", str(out)], capture_output=True, text=True)
+                             "--run-steps", "0", "--ascent-steps", "10", "--page-digits", "50", "--profile-steps", "2",
+                             "--whole-steps", "1", "--rounds", "1", "--json", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     table = json.loads(out.read_text())
     assert set(table) == FIELDS and set(table["split_s"]) == PARTS and set(table["4py_split_s"]) == PARTS_4
@@ -39,7 +42,13 @@ def test_bench_writes_every_field(tmp_path):
     assert table["page_update_ms"] is None or table["page_update_ms"] > 0
     assert 0 < table["logdir_step_line_s"] < table["logdir_snapshot_s"] and table["logdir_full_run_cost"] > 0
     assert 0 < table["progress_bar_cost"] < 0.01, "the bar costs under 1% of a step"
-    if table["cpu_has_bf16"]:
+    # oneDNN's kernels on, as in every script, unless the reader turned them off
+    assert table["onednn"] == (os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0")
+    assert table["onednn_steps_per_s"] > 0 and table["eigen_steps_per_s"] > 0 and table["onednn_speedup"] > 0
+    assert table["onednn_whole_run_s"] > 0 and table["eigen_whole_run_s"] > 0
+    assert "AVX2" in table["cpu_vector_instructions"] or not table["cpu_vector_instructions"]
+    assert "(TensorFlow's default: %s)" % ("on" if table["onednn_default"] else "off") in result.stdout.splitlines()[0]
+    if table["cpu_has_bf16"] and table["onednn"]:
         assert table["bf16_steps_per_s"] > 0 and table["bf16_speedup"] > 0
         assert any("the rewrite's" in kind for kind in table["bf16_step_profile_ms"]), "its casts are in the profile"
         assert any("Conv2D" in kind for kind in table["bf16_step_profile_ms"])
@@ -60,7 +69,9 @@ def test_bench_pytorch_times_both_sides_in_turn(tmp_path):
                              "--steps", "3", "--windows", "3", "--json", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     table = json.loads(out.read_text())
-    precisions = ["float32", "bf16"] if table["avx512_bf16"] or table["amx_bf16"] else ["float32"]
+    assert table["onednn"] == (os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0"), "on, as in every script"
+    has_bf16 = (table["avx512_bf16"] or table["amx_bf16"]) and table["onednn"]
+    precisions = ["float32", "bf16"] if has_bf16 else ["float32"]
     for precision in precisions:
         assert table["pytorch_%s_steps_per_s" % precision] == 6.0, "3 steps in 0.5 s"
         assert table["tensorflow_%s_steps_per_s" % precision] > 0
@@ -70,6 +81,7 @@ def test_bench_pytorch_times_both_sides_in_turn(tmp_path):
     assert (tmp_path / "windows").read_text() == "go\n" * 3 * len(precisions)
     assert table["pytorch"] == "0.0+fake" and table["window_steps"] == 3 and table["windows"] == 3
     assert "PyTorch 0.0+fake" in result.stdout and "this port / PyTorch" in result.stdout
+    assert "(oneDNN's kernels %s)" % ("on" if table["onednn"] else "off") in result.stdout
     assert sorted(os.listdir(tmp_path)) == ["bench_pytorch.json", "python", "windows"], "no temporary left"
 
 
