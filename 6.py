@@ -64,7 +64,9 @@ with tf.compat.v1.Session() as sess:
         weights = {name: b64(value, np.float32) for name, value in values.items() if name != "W_fc1"}
         weights["W_fc1"] = {"int8": b64(q, np.int8), "scale": b64(scale, np.float32)}
         data[file_name] = "explorerWeights(%d, %s);\n" % (snapshot["step"], json.dumps(weights))
-        steps.append({"step": snapshot["step"], "test_accuracy": snapshot["test_accuracy"], "file": file_name})
+        steps.append({"step": snapshot["step"], "test_accuracy": snapshot["test_accuracy"], "file": file_name,
+                      # on how many test digits (the first N; a run saved before they were counted used all)
+                      "test_digits": snapshot.get("test_digits", mnist.test.num_examples)})
 
 # 4.py のパターン (4.py's patterns and top patches, where it has run for this model)
 channels = None

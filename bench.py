@@ -65,11 +65,18 @@ parser.add_argument("--page-digits", type=int, default=1000, metavar="N",
 parser.add_argument("--whole-steps", type=int, default=300, metavar="N",
                     help="--steps of the whole `python 0.py` runs timed with oneDNN's kernels and without, in "
                          "turns (default: %(default)s)")
+parser.add_argument("--overhead-steps", default="500,2000", metavar="N,N",
+                    help="--steps of the whole `python 0.py` runs timed against a bare loop of the article's, "
+                         "in turns (default: %(default)s)")
 parser.add_argument("--rounds", type=int, default=3, metavar="N",
                     help="rounds of those whole runs, each kind once a round (default: %(default)s)")
 parser.add_argument("--json", default="bench.json", metavar="FILE", help="where to write the table (default: %(default)s)")
 parser.add_argument("--worker", metavar="BATCHES", help=argparse.SUPPRESS)  # one kernel family's side: the batches
 args = parser.parse_args()
+try:
+    args.overhead_steps = [int(n) for n in args.overhead_steps.split(",")]
+except ValueError:
+    parser.error("--overhead-steps: numbers with commas between them, not %r" % args.overhead_steps)
 if args.steps < 1 or args.windows < 1 or args.run_steps < 0 or args.whole_steps < 0 or args.rounds < 1:
     parser.error("--steps, --windows and --rounds must be 1 or more, --run-steps and --whole-steps 0 or more")
 
@@ -383,6 +390,59 @@ def whole_runs(folder):
     return statistics.median(seconds[True]), statistics.median(seconds[False]), speedup
 
 
+# The article's loop and nothing else, on cnn.py's graph with the session settings of train(): what a
+# run would cost without the snapshots' accuracies, checkpoints, model/ and the progress bar.
+BARE_LOOP = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import onednn
+import tensorflow as tf
+from cnn import *
+with tf.compat.v1.Session(config=training_config()) as sess:
+    sess.run(tf.compat.v1.global_variables_initializer())
+    for i in range(int(sys.argv[2])):
+        batch = mnist.train.next_batch(50)
+        if i % 100 == 0:
+            train_accuracy = accuracy.eval(feed_dict={x: batch[0], y_: batch[1], keep_prob: 1.0})
+            print("step %d, training accuracy %g" % (i, train_accuracy))
+        train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
+    print("test accuracy %g" % accuracy.eval(feed_dict={x: mnist.test.images, y_: mnist.test.labels, keep_prob: 1.0}))
+"""
+
+
+def overhead_runs(folder):
+    """For each of --overhead-steps: whole `python 0.py --steps N` runs against the bare loop of the same
+    steps, in --rounds rounds, each once a round; the median of the rounds' speed ratios (bare / 0.py);
+    and what the difference is made of: the snapshots' test accuracies and the checkpoints, each timed
+    here (one of each, times how many a run of N steps does), and the rest."""
+    digits = cnn.SNAPSHOT_TEST_DIGITS  # of all the test digits (training_rates left cnn.mnist with 10)
+    accuracy_s = min(timed(lambda: cnn.accuracy.eval(feed_dict={
+        cnn.x: mnist.test.images[:digits], cnn.y_: mnist.test.labels[:digits], cnn.keep_prob: 1.0})) for _ in range(3))
+    with tempfile.TemporaryDirectory() as model:
+        save_s = min(timed(lambda: cnn.save_model(model, "step-1")) for _ in range(3))
+    results = {}
+    for steps in args.overhead_steps:
+        seconds = {"0.py": [], "bare loop": []}
+        for _ in range(args.rounds):
+            for kind, command in (("0.py", [os.path.join(folder, "0.py"), "--steps", str(steps)]),
+                                  ("bare loop", ["-c", BARE_LOOP, folder, str(steps)])):
+                seconds[kind].append(timed(lambda: subprocess.run([sys.executable, *command], check=True,
+                                                                  capture_output=True)))
+        marks = len(cnn.snapshot_steps(steps)) - 1  # the last one's accuracy is the article's line, in both
+        difference = statistics.median(seconds["0.py"]) - statistics.median(seconds["bare loop"])
+        results[steps] = {"0py_s": statistics.median(seconds["0.py"]), "bare_s": statistics.median(seconds["bare loop"]),
+                          "speed_ratio": statistics.median(b / t for t, b in zip(seconds["0.py"], seconds["bare loop"])),
+                          "snapshot_accuracies_s": marks * accuracy_s, "checkpoints_s": (marks + 1) * save_s}
+        results[steps]["rest_s"] = difference - results[steps]["snapshot_accuracies_s"] - results[steps]["checkpoints_s"]
+    return results
+
+
+def timed(work):
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
 # The vector instructions that decide TensorFlow's kernels and their speed, as /proc/cpuinfo names them
 VECTOR_FLAGS = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_vnni": "AVX512_VNNI", "avx_vnni": "AVX_VNNI",
                 "avx512_bf16": "AVX512_BF16", "amx_bf16": "AMX"}
@@ -445,6 +505,9 @@ with tf.compat.v1.Session() as sess:
     bare_rate, train_rate, train_ratio = training_rates(sess)
     log_open, log_snapshot, log_scalars = log_costs(sess)
     matmul = matmul_gflops(sess)
+    with tempfile.TemporaryDirectory() as folder:
+        copy_of_repository(folder)
+        overhead = overhead_runs(folder)
 progress_bar_s = bar_cost()
 float32_rate = bf16_rate = bf16_ratio = bf16_profile = None
 if cnn.bf16_here():
@@ -505,6 +568,8 @@ table = {
     "onednn_whole_run_s": onednn_run,
     "eigen_whole_run_s": eigen_run,
     "onednn_whole_run_speedup": onednn_run_speedup,
+    "snapshot_test_digits": cnn.SNAPSHOT_TEST_DIGITS,
+    "overhead": overhead,  # {steps: 0.py against the bare loop}
     "run_steps": args.run_steps,
     "start_to_first_image_s": first_image,
     "run_s": run_seconds,
@@ -537,13 +602,21 @@ rows = [
     ("bare step, float32 (steps/s)", float32_rate),
     ("bare step, --bf16 (steps/s)", bf16_rate),
     ("--bf16 / float32", bf16_ratio),
+] + [("  bf16 step: %s (ms)" % kind, ms) for kind, ms in list((bf16_profile or {}).items())[:12]] + [
     ("bare step, oneDNN's kernels (steps/s)", onednn_rate),
     ("bare step, Eigen's (TF_ENABLE_ONEDNN_OPTS=0)", eigen_rate),
     ("oneDNN / Eigen", onednn_speedup),
     ("python 0.py --steps %d, oneDNN (s)" % args.whole_steps, onednn_run),
     ("python 0.py --steps %d, Eigen (s)" % args.whole_steps, eigen_run),
     ("  oneDNN / Eigen, whole run (speed)", onednn_run_speedup),
-] + [("  bf16 step: %s (ms)" % kind, ms) for kind, ms in list((bf16_profile or {}).items())[:12]] + [
+] + [row for steps, o in overhead.items() for row in [
+    ("python 0.py --steps %d (s)" % steps, o["0py_s"]),
+    ("  the bare loop (s)", o["bare_s"]),
+    ("  0.py's speed / the bare loop's", o["speed_ratio"]),
+    ("  snapshots' test accuracies (s)", o["snapshot_accuracies_s"]),
+    ("  checkpoints (s)", o["checkpoints_s"]),
+    ("  the rest of the difference (s)", o["rest_s"]),
+]] + [
     ("python 3.py --steps %d: first image (s)" % args.run_steps, first_image),
     ("python 3.py --steps %d: whole run (s)" % args.run_steps, run_seconds),
     ("the same under cProfile (s), of which:", profiled_seconds),

@@ -77,8 +77,9 @@ def test_6_run_lists_the_steps_with_their_test_accuracies(explored):
         run = json.loads(re.fullmatch(r"explorerRun\((.*)\);\n", f.read(), re.S).group(1))
     with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
         saved = json.load(f)
-    assert [(s["step"], s["test_accuracy"]) for s in run["steps"]] == [
-        (s["step"], s["test_accuracy"]) for s in saved["snapshots"]]
+    assert [(s["step"], s["test_accuracy"], s["test_digits"]) for s in run["steps"]] == [
+        (s["step"], s["test_accuracy"], s["test_digits"]) for s in saved["snapshots"]]
+    assert [s["test_digits"] for s in run["steps"]] == [1000, 1000, 1000, 10000], "the article's 10,000 at the last step"
     assert [d["label"] for d in run["digits"]] == cnn.mnist.test.labels[:10].argmax(axis=1).tolist()
 
 
@@ -210,12 +211,16 @@ def test_the_slider_at_step_0_shows_the_weights_before_training(page, explored):
     page.evaluate("window.explorer.setInput(%s)" % json.dumps(digit.tolist()))
     page.locator("#step").fill("0")  # the slider, moved to its first snapshot
     page.wait_for_function("window.explorer.state().step === 0")
-    assert page.locator("#step-label").inner_text().startswith("step 0, test accuracy 0.")
+    assert re.fullmatch(r"step 0, test accuracy 0\.\d{4} on the first 1,000 test digits",
+                        page.locator("#step-label").inner_text())
     state = page.evaluate("window.explorer.state()")
     expected = tf_layers(os.path.join(repo.path, "model"), "before", digit[None])
     assert_same_as_tensorflow([[state["layers"][name]] for name in NAMES], [state["probabilities"]], expected)
     # The compare column stays at step 0 and the main one at 0: both show the untrained network.
     assert page.locator("#main-title").inner_text().startswith("step 0 (test accuracy")
+    page.locator("#step").fill("3")
+    assert re.fullmatch(r"step 300, test accuracy 0\.\d{4} on all 10,000 test digits",
+                        page.locator("#step-label").inner_text())
 
 
 def test_clicking_a_channel_shows_it_enlarged(page):

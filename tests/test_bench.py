@@ -17,7 +17,7 @@ FIELDS = {"date", "cpu", "cores", "tensorflow", "numpy", "python", "window_steps
           "progress_bar_update_s", "progress_bar_cost", "cpu_has_bf16", "float32_steps_per_s", "bf16_steps_per_s",
           "bf16_speedup", "bf16_step_profile_ms", "cpu_vector_instructions", "onednn", "onednn_default",
           "onednn_steps_per_s", "eigen_steps_per_s", "onednn_speedup", "whole_steps", "rounds", "onednn_whole_run_s",
-          "eigen_whole_run_s", "onednn_whole_run_speedup"}
+          "eigen_whole_run_s", "onednn_whole_run_speedup", "snapshot_test_digits", "overhead"}
 PARTS = {"import", "data", "graph", "training", "evaluation", "images", "other"}
 PARTS_4 = {"import", "restore", "top patches", "patterns", "class models", "images", "other"}
 
@@ -26,7 +26,7 @@ def test_bench_writes_every_field(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, os.path.join(ROOT, "bench.py"), "--steps", "2", "--windows", "1",
                              "--run-steps", "0", "--ascent-steps", "10", "--page-digits", "50", "--profile-steps", "2",
-                             "--whole-steps", "1", "--rounds", "1", "--json", str(out)], capture_output=True, text=True)
+                             "--whole-steps", "1", "--rounds", "1", "--overhead-steps", "1,3", "--json", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     table = json.loads(out.read_text())
     assert set(table) == FIELDS and set(table["split_s"]) == PARTS and set(table["4py_split_s"]) == PARTS_4
@@ -46,6 +46,12 @@ def test_bench_writes_every_field(tmp_path):
     assert table["onednn"] == (os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0")
     assert table["onednn_steps_per_s"] > 0 and table["eigen_steps_per_s"] > 0 and table["onednn_speedup"] > 0
     assert table["onednn_whole_run_s"] > 0 and table["eigen_whole_run_s"] > 0
+    # 0.py against the bare loop: both whole runs timed, and the difference split into its parts
+    assert sorted(table["overhead"]) == ["1", "3"]
+    for o in table["overhead"].values():
+        assert o["0py_s"] > 0 and o["bare_s"] > 0 and o["speed_ratio"] > 0
+        assert o["snapshot_accuracies_s"] > 0, "step 0's, before training"
+        assert o["checkpoints_s"] > 0
     assert "AVX2" in table["cpu_vector_instructions"] or not table["cpu_vector_instructions"]
     assert "(TensorFlow's default: %s)" % ("on" if table["onednn_default"] else "off") in result.stdout.splitlines()[0]
     if table["cpu_has_bf16"] and table["onednn"]:

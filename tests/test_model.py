@@ -56,8 +56,9 @@ def test_a_run_saves_its_weights_before_and_after(tmp_path, quick_test_set, caps
     assert sorted(os.listdir(model)) == ["after.data-00000-of-00001", "after.index", "before.data-00000-of-00001",
                                          "before.index", "run.json"], "the variables only: no Adam slots, no graph"
     assert facts["snapshots"] == [{"step": 0, "test_accuracy": pytest.approx(facts["snapshots"][0]["test_accuracy"]),
-                                   "checkpoint": "before"},
-                                  {"step": 12, "test_accuracy": pytest.approx(float(accuracy)), "checkpoint": "after"}]
+                                   "test_digits": 100, "checkpoint": "before"},  # the first 1,000: all 100 here
+                                  {"step": 12, "test_accuracy": pytest.approx(float(accuracy)), "test_digits": 100,
+                                   "checkpoint": "after"}]
     assert "test accuracy" in capsys.readouterr().out
 
 
@@ -111,9 +112,10 @@ def test_a_damaged_model_is_a_one_line_error(tmp_path, quick_test_set):
     assert "run.json" in str(exit.value) and "\n" not in str(exit.value)
 
 
-def test_a_run_keeps_the_weights_at_each_snapshot_step(tmp_path, quick_test_set):
+def test_a_run_keeps_the_weights_at_each_snapshot_step(tmp_path, quick_test_set, monkeypatch):
     model = str(tmp_path / "model")
     seen = {}
+    monkeypatch.setattr(cnn, "SNAPSHOT_TEST_DIGITS", 40)  # of the 100 here, as 1,000 of the 10,000
 
     def snapshot(step):  # what the weights and the test accuracy are at each snapshot step
         seen[step] = tf.compat.v1.get_default_session().run(cnn.VARIABLES)
@@ -122,14 +124,16 @@ def test_a_run_keeps_the_weights_at_each_snapshot_step(tmp_path, quick_test_set)
     facts = restored("after", model)[1]
     assert [s["step"] for s in facts["snapshots"]] == [0, 100, 200, 210] == sorted(seen)
     assert [s["checkpoint"] for s in facts["snapshots"]] == ["before", "step-100", "step-200", "after"]
+    assert [s["test_digits"] for s in facts["snapshots"]] == [40, 40, 40, 100], "all of them at the last step"
     for s in facts["snapshots"]:
         values, _ = restored(s["checkpoint"], model)
         assert_same(values, seen[s["step"]])
         with tf.compat.v1.Session() as sess:
             cnn.restore_model(s["checkpoint"], model)
-            measured = cnn.accuracy.eval(feed_dict={cnn.x: cnn.mnist.test.images, cnn.y_: cnn.mnist.test.labels,
+            n = s["test_digits"]
+            measured = cnn.accuracy.eval(feed_dict={cnn.x: cnn.mnist.test.images[:n], cnn.y_: cnn.mnist.test.labels[:n],
                                                     cnn.keep_prob: 1.0})
-        assert s["test_accuracy"] == pytest.approx(float(measured)), "each step's own test accuracy"
+        assert s["test_accuracy"] == pytest.approx(float(measured)), "each step's own test accuracy, on the first n"
     accuracies = [s["test_accuracy"] for s in facts["snapshots"]]
     assert accuracies[-1] > accuracies[0] + 0.3, "accuracy rises with training"
 

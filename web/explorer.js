@@ -11,7 +11,7 @@
   const COLS = 8, GAP = 0x80; // tools.save_image: 8 to a row, gray gaps
   const PEN = 18; // pixels of the 252-pixel pad: MNIST's 2-pixel pen, once made 20 pixels tall
 
-  let run = null; // what 6_run.js gives: {summary, steps: [{step, test_accuracy, file}], digits, channels}
+  let run = null; // what 6_run.js gives: {summary, steps: [{step, test_accuracy, test_digits, file}], digits, channels}
   const weights = {}; // step -> decoded weights
   const waiting = {}; // step -> promise of its weights
   let input = new Float32Array(784); // the network's input, row-major, as x
@@ -108,10 +108,18 @@
     }
   }
 
+  // "test accuracy 0.9652 on the first 1,000 test digits": while training, a snapshot's accuracy is
+  // measured on the first 1,000 test digits; the last step's on all of them (the article's line).
+  function accuracyText(s) {
+    const all = run.steps[run.steps.length - 1].test_digits;
+    return "test accuracy " + s.test_accuracy.toFixed(4) + " on " + (s.test_digits < all ? "the first " : "all ")
+      + s.test_digits.toLocaleString("en-US") + " test digits";
+  }
+
   function showColumn(column) {
     const {step, layers} = view[column];
     const entry = run.steps.find((s) => s.step === step);
-    $(column + "-title").textContent = "step " + step + " (test accuracy " + entry.test_accuracy.toFixed(4) + ")";
+    $(column + "-title").textContent = "step " + step + " (" + accuracyText(entry) + ")";
     for (const [name, side, channels] of LAYERS) {
       const canvas = $(column + "-" + name);
       const t = tile(layers[name], side, channels);
@@ -286,7 +294,7 @@
       const label = $(id === "step" ? "step-label" : "compare-label");
       const show = () => {
         const s = run.steps[slider.value];
-        label.textContent = "step " + s.step + ", test accuracy " + s.test_accuracy.toFixed(4);
+        label.textContent = "step " + s.step + ", " + accuracyText(s);
       };
       show();
       slider.addEventListener("input", () => { show(); load(run.steps[slider.value].step).then(update); });
