@@ -13,8 +13,6 @@ into images/ a page that opens from the file system, with no server and no netwo
   6_weights_STEP.js    the weights at each snapshot step (W_fc1 as int8 with a scale per column)
 """
 
-import base64
-import json
 import os
 
 import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
@@ -22,23 +20,11 @@ import numpy as np
 import tensorflow as tf
 
 import flags
-from pages import write_explorer
+from run_page import b64, page_digits, weights_script, write_run
 from tools import IMAGES_DIR
 
 args = flags.parse_args(__doc__, steps=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
-
-
-def b64(array, dtype):
-    """An array as base64 of its little-endian bytes, as network.js decodes it."""
-    return base64.b64encode(np.ascontiguousarray(array, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()).decode()
-
-
-def int8_columns(W):
-    """W (inputs, outputs) as int8 with a float32 scale per column (per fc1 unit): W ~ q * scale."""
-    scale = np.abs(W).max(axis=0) / 127
-    scale[scale == 0] = 1.0
-    return np.rint(W / scale).astype(np.int8), scale.astype(np.float32)
 
 
 # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
@@ -49,21 +35,12 @@ with tf.compat.v1.Session() as sess:
     print(describe_run(run))
 
     # 各ステップの重み (the weights at each snapshot step), one file each, loaded when first wanted
-    data, steps = {}, []
+    run_id = run.get("run", run["date"])  # (a run saved before runs had an id: its date)
+    weights, steps = {}, []
     for snapshot in run["snapshots"]:
         restore_model(snapshot["checkpoint"])
-        values = sess.run(VARIABLES)
-        # W_fc1 is 3.2 million numbers: as int8 (a fourth of float32), with a scale per column. Its
-        # rounding errors would add up in fc1 to 0.015 in a probability; most of that is their sum
-        # over the average input, which b_fc1 takes back (the bias correction of Nagel et al. 2019,
-        # "Data-Free Quantization"), from the mean h_pool2_flat of 2,000 training digits.
-        q, scale = int8_columns(values["W_fc1"])
-        mean = h_pool2_flat.eval(feed_dict={x: mnist.train.images[:2000]}).mean(axis=0)
-        values["b_fc1"] = values["b_fc1"] + mean @ (values["W_fc1"] - q * scale)
         file_name = "6_weights_%d.js" % snapshot["step"]
-        weights = {name: b64(value, np.float32) for name, value in values.items() if name != "W_fc1"}
-        weights["W_fc1"] = {"int8": b64(q, np.int8), "scale": b64(scale, np.float32)}
-        data[file_name] = "explorerWeights(%d, %s);\n" % (snapshot["step"], json.dumps(weights))
+        weights[file_name] = weights_script(run_id, snapshot["step"], sess.run(VARIABLES), mean_h_pool2_flat())
         steps.append({"step": snapshot["step"], "test_accuracy": snapshot["test_accuracy"], "file": file_name,
                       # on how many test digits (the first N; a run saved before they were counted used all)
                       "test_digits": snapshot.get("test_digits", mnist.test.num_examples)})
@@ -79,11 +56,9 @@ if os.path.exists(saved):
                                "top": b64(found[name + "_top"], np.uint8)}
                         for name in ("h_conv1", "h_conv2")}
 
-digits = [{"label": int(mnist.test.labels[i].argmax()), "pixels": b64(np.rint(mnist.test.images[i] * 255), np.uint8)}
-          for i in range(10)]
-data["6_run.js"] = "explorerRun(%s);\n" % json.dumps(
-    {"summary": describe_run(run), "steps": steps, "digits": digits, "channels": channels})
-write_explorer(data)
+write_run(IMAGES_DIR, {"run": run_id, "summary": describe_run(run), "steps": steps,
+                       "digits": page_digits(mnist.test.images[:10], mnist.test.labels[:10]), "channels": channels,
+                       "running": False}, weights)
 
 size = sum(os.path.getsize(os.path.join(IMAGES_DIR, name)) for name in os.listdir(IMAGES_DIR) if name.startswith("6"))
 print("images/6.html: %d snapshot steps (%s), %s, %.1f MB with its files; open it in a browser"

@@ -87,6 +87,7 @@ from tqdm import tqdm  # noqa: E402
 
 import cnn  # noqa: E402
 import input_data  # noqa: E402
+import run_page  # noqa: E402
 from tools import ROOT, save_atomically  # noqa: E402
 
 if args.worker:
@@ -159,7 +160,7 @@ def training_rates(sess):
         bare.append(time.perf_counter() - t)
         t = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            cnn.train(args.steps, snapshot, model_dir=None)  # leaves the user's model/ alone
+            cnn.train(args.steps, snapshot, model_dir=None, page_dir=None)  # leaves the user's model/ alone
         trained.append(time.perf_counter() - t)
     ratio = statistics.median(b / t for b, t in zip(bare, trained))
     return args.steps / statistics.median(bare), args.steps / statistics.median(trained), ratio
@@ -192,6 +193,33 @@ def log_costs(sess, repeats=5):
             writer.close()
             opening[-1] += time.perf_counter() - t
     return statistics.median(opening), statistics.median(snapshots), statistics.median(scalars)
+
+
+def live_page_costs(sess, train_rate, repeats=3):
+    """Seconds of the live page's work in a run (run_page.RunPage), each timed here (medians): its start
+    (6.html and its files), a snapshot step's weights, a progress line, live weights; and from them
+    its share of the time of a run of 500, 2,000 and 20,000 steps at train()'s rate, with the run's
+    snapshot steps, a progress line every PROGRESS_S seconds and live weights every LIVE_S seconds.
+    Timed event by event, as log_costs does: short windows would put a snapshot step in each."""
+    with tempfile.TemporaryDirectory() as folder:
+        page = run_page.RunPage(folder, "bench", 20000, "bench", run_page.page_digits(mnist.test.images[:10], mnist.test.labels[:10]),
+                                lambda: sess.run(cnn.VARIABLES), cnn.mean_h_pool2_flat)
+        with contextlib.redirect_stderr(io.StringIO()):  # its line with the page's address
+            start = statistics.median(timed(page.start) for _ in range(repeats))
+        snapshot = statistics.median(timed(lambda: page.snapshot(0, 0.5, 1000)) for _ in range(repeats))
+        progress = statistics.median(timed(lambda: page.progress(1)) for _ in range(repeats))
+
+        def live():
+            page.last_live = 0  # due
+            page.tick(1)
+        live_s = statistics.median(timed(live) for _ in range(repeats))
+    costs = {"start_s": start, "snapshot_s": snapshot, "progress_s": progress, "live_s": live_s}
+    for steps in (500, 2000, 20000):
+        seconds = steps / train_rate
+        costs["share_of_%d_steps" % steps] = (start + len(cnn.snapshot_steps(steps)) * snapshot
+                                              + seconds / run_page.PROGRESS_S * progress
+                                              + seconds / run_page.LIVE_S * live_s) / seconds
+    return costs
 
 
 def copy_of_repository(folder):
@@ -504,6 +532,7 @@ with tf.compat.v1.Session() as sess:
     sess.run(tf.compat.v1.global_variables_initializer())
     bare_rate, train_rate, train_ratio = training_rates(sess)
     log_open, log_snapshot, log_scalars = log_costs(sess)
+    live_page = live_page_costs(sess, train_rate)
     matmul = matmul_gflops(sess)
     with tempfile.TemporaryDirectory() as folder:
         copy_of_repository(folder)
@@ -569,6 +598,7 @@ table = {
     "eigen_whole_run_s": eigen_run,
     "onednn_whole_run_speedup": onednn_run_speedup,
     "snapshot_test_digits": cnn.SNAPSHOT_TEST_DIGITS,
+    "live_page": live_page,  # its parts' seconds, and its share of a run's time by length
     "overhead": overhead,  # {steps: 0.py against the bare loop}
     "run_steps": args.run_steps,
     "start_to_first_image_s": first_image,
@@ -594,6 +624,12 @@ rows = [
     ("--logdir: one snapshot's summaries (s)", log_snapshot),
     ("--logdir: one step line's scalars (s)", log_scalars),
     ("--logdir: added to a full 20,000-step run", table["logdir_full_run_cost"]),
+    ("live page: its start, 6.html and files (s)", live_page["start_s"]),
+    ("live page: a snapshot step's weights (s)", live_page["snapshot_s"]),
+    ("live page: a progress line (s)", live_page["progress_s"]),
+    ("live page: live weights (s)", live_page["live_s"]),
+] + [("live page: share of a %d-step run (%%)" % steps, 100 * live_page["share_of_%d_steps" % steps])
+     for steps in (500, 2000, 20000)] + [
     ("FLOP per step (GFLOP)", table["step_gflop"]),
     ("step rate (GFLOP/s)", step_gflops),
     ("float32 matmul 2048 (GFLOP/s)", matmul),

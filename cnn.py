@@ -25,7 +25,9 @@ from tensorflow.core.protobuf import rewriter_config_pb2
 from tqdm import tqdm
 
 import input_data
-from tools import ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, tile_images, weight_variable
+from run_page import RunPage, page_digits
+from tools import (IMAGES_DIR, ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, process_runs,
+                   tile_images, weight_variable)
 
 tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x
 
@@ -142,16 +144,6 @@ def remove_leftovers(parent):
             shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
 
 
-def process_runs(pid):
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process is there
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # there, but another user's
-    return True
-
-
 @contextlib.contextmanager
 def new_model(model_dir):
     """A new folder for a run's checkpoints, beside model_dir, that replaces model_dir as a whole when
@@ -187,16 +179,19 @@ def new_model(model_dir):
 
 
 def save_model(folder, tag, **facts):
-    """Checkpoint the eight variables as folder/tag ("before", "step-N" or "after"); facts go into run.json."""
-    if folder is None:
-        return
-    saver.save(tf.compat.v1.get_default_session(), os.path.join(folder, tag),
-               write_meta_graph=False, write_state=False)
+    """Checkpoint the eight variables as folder/tag ("before", "step-N" or "after"); facts go into run.json,
+    with the seed, the date and TensorFlow's version, and are returned so (folder None: nothing saved)."""
     if facts:
         facts.update(seed=tf.compat.v1.get_default_graph().seed,
                      date=datetime.datetime.now().isoformat(timespec="seconds"), tensorflow=tf.__version__)
+    if folder is None:
+        return facts
+    saver.save(tf.compat.v1.get_default_session(), os.path.join(folder, tag),
+               write_meta_graph=False, write_state=False)
+    if facts:
         with open(os.path.join(folder, "run.json"), "w", encoding="utf-8") as f:
             json.dump(facts, f, indent=2)
+    return facts
 
 
 def checkpoint_name(step, steps):
@@ -330,7 +325,13 @@ def train_first(steps, logdir=None, bf16=False):
 SNAPSHOT_TEST_DIGITS = 1000
 
 
-def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None):
+def mean_h_pool2_flat():
+    """The mean h_pool2_flat of the first 1,000 training digits, which the page's int8 W_fc1 needs (run_page).
+    (0.05 s a snapshot step on 2 cores, half of 2,000's: a short run's page costs under 3% of it.)"""
+    return h_pool2_flat.eval(feed_dict={x: mnist.train.images[:1000]}).mean(axis=0)
+
+
+def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir=IMAGES_DIR):
     """The article's training loop, in the default session; returns the test accuracy.
 
     At each step i of snapshot_steps(steps) (before step i; the last one after training) it measures
@@ -338,10 +339,18 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None):
     step), saves the weights in model_dir as checkpoint_name(i, steps) and, with snapshot, calls snapshot(i). model_dir (None: nothing saved) replaces the previous run's as a
     whole once this run is complete; its run.json lists the snapshots with their test accuracies.
     With logdir, the step lines' values, the test accuracies, the variables' histograms and what
-    snapshot returns (layer outputs, [layer][input]) are logged for TensorBoard.
+    snapshot returns (layer outputs, [layer][input]) are logged for TensorBoard. With page_dir
+    (images/; None: none), 6.html follows the run there from its first step (run_page.RunPage).
     """
     marks = set(snapshot_steps(steps))
     snapshots = []  # [{"step", "test_accuracy", "test_digits", "checkpoint"}], for run.json
+    run_id = "%s-%d" % (datetime.datetime.now().isoformat(timespec="seconds"), os.getpid())
+    # 学習を見る (watch it learn): the page of this run, in the reader's browser while it trains
+    page = page_dir and RunPage(
+        page_dir, run_id, steps, "training now: %d steps, seed %s, started %s" % (
+            steps, tf.compat.v1.get_default_graph().seed, run_id.rsplit("-", 1)[0]),
+        page_digits(mnist.test.images[:10], mnist.test.labels[:10]),
+        lambda: tf.compat.v1.get_default_session().run(VARIABLES), mean_h_pool2_flat)
 
     def look(i, model, writer):
         outputs = snapshot(i) if snapshot else None
@@ -353,6 +362,8 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None):
                           "checkpoint": checkpoint_name(i, steps)})
         if i not in (0, steps):  # before and after are saved anyway
             save_model(model, checkpoint_name(i, steps))
+        if page:
+            page.snapshot(i, test_accuracy, snapshots[-1]["test_digits"])
         if writer:
             log_scalars(writer, i, **{"test accuracy": test_accuracy})
             writer.add_summary(histograms.eval(), i)
@@ -364,24 +375,35 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None):
     # A progress bar on stderr, with the steps per second and the time left, where a person watches
     # (a terminal); the step lines go to stdout as the article prints them, the bar redrawn below.
     bar = tqdm(total=steps, unit="step", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
-    with new_model(model_dir) as model, log as writer, bar:
-        save_model(model, "before")
-        for i in range(steps):
-            if i in marks:
-                look(i, model, writer)
-            batch = mnist.train.next_batch(50)
-            if i % 100 == 0:
-                train_accuracy = accuracy.eval(feed_dict={
-                    x: batch[0], y_: batch[1], keep_prob: 1.0})
-                tqdm.write("step %d, training accuracy %g" % (i, train_accuracy), file=sys.stdout)
-                if writer:
-                    log_scalars(writer, i, **{"training accuracy": train_accuracy, "cross entropy": cross_entropy.eval(
-                        feed_dict={x: batch[0], y_: batch[1], keep_prob: 1.0})})
-            train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
-            bar.update()
-        test_accuracy = look(steps, model, writer)  # the last snapshot is the test accuracy's measurement
-        bar.close()  # gone from the terminal before the last line, not drawn again below it
-        tqdm.write("test accuracy %g" % test_accuracy, file=sys.stdout)
-        save_model(model, "after", steps=steps, test_accuracy=test_accuracy, snapshots=snapshots,
-                   precision=precision_of(tf.compat.v1.get_default_session()))
+    try:
+        with new_model(model_dir) as model, log as writer, bar:
+            save_model(model, "before")
+            if page:
+                page.start()
+            for i in range(steps):
+                if i in marks:
+                    look(i, model, writer)
+                batch = mnist.train.next_batch(50)
+                if i % 100 == 0:
+                    train_accuracy = accuracy.eval(feed_dict={
+                        x: batch[0], y_: batch[1], keep_prob: 1.0})
+                    tqdm.write("step %d, training accuracy %g" % (i, train_accuracy), file=sys.stdout)
+                    if writer:
+                        log_scalars(writer, i, **{"training accuracy": train_accuracy, "cross entropy": cross_entropy.eval(
+                            feed_dict={x: batch[0], y_: batch[1], keep_prob: 1.0})})
+                train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
+                bar.update()
+                if page:
+                    page.tick(i + 1)
+            test_accuracy = look(steps, model, writer)  # the last snapshot is the test accuracy's measurement
+            bar.close()  # gone from the terminal before the last line, not drawn again below it
+            tqdm.write("test accuracy %g" % test_accuracy, file=sys.stdout)
+            facts = save_model(model, "after", steps=steps, test_accuracy=test_accuracy, snapshots=snapshots,
+                               precision=precision_of(tf.compat.v1.get_default_session()), run=run_id)
+    except BaseException:  # Ctrl-C, an error: the page says that the run stopped
+        if page:
+            page.stopped()
+        raise
+    if page:
+        page.end(describe_run(facts))
     return test_accuracy

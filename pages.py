@@ -45,36 +45,36 @@ def write_page(file_name, summary, sections):
     link_pages()
 
 
-def write_explorer(data):
-    """6.html and its files, copied from web/ into images/ (6.html, 6_explorer.js, ...), and data:
-    {file name: JavaScript}."""
+def write_explorer(data, folder=IMAGES_DIR):
+    """6.html and its files, copied from web/ into folder (images/: 6.html, 6_explorer.js, ...), and
+    data: {file name: JavaScript}."""
     for name in sorted(os.listdir(WEB_DIR)):
-        copy_web(name, name if name in ("6.html", "pages.css") else "6_" + name)
+        copy_web(name, name if name in ("6.html", "pages.css") else "6_" + name, folder)
     for name, script in data.items():
-        save_text(name, script)
-    link_pages()
+        save_text(name, script, folder)
+    link_pages(folder)
 
 
-def link_pages():
+def link_pages(folder=IMAGES_DIR):
     """Link each page that exists to the others that exist, on its line that starts with NAV_START."""
     for page, _ in PAGES:
-        if os.path.exists(os.path.join(IMAGES_DIR, page)):
-            with open(os.path.join(IMAGES_DIR, page), encoding="utf-8") as f:
+        if os.path.exists(os.path.join(folder, page)):
+            with open(os.path.join(folder, page), encoding="utf-8") as f:
                 lines = f.read().split("\n")
             links = ['<a href="{0}">{1}</a>'.format(name, html.escape(text)) for name, text in PAGES
-                     if name != page and os.path.exists(os.path.join(IMAGES_DIR, name))]
+                     if name != page and os.path.exists(os.path.join(folder, name))]
             nav = NAV_START + ("See also: %s</p>" % ", ".join(links) if links else "</p>")
             lines = [nav if line.startswith(NAV_START) else line for line in lines]
-            save_text(page, "\n".join(lines))
+            save_text(page, "\n".join(lines), folder)
 
 
-def copy_web(name, target):
-    """web/name copied to images/target."""
-    save_atomically(target, lambda path: shutil.copyfile(os.path.join(WEB_DIR, name), path))
+def copy_web(name, target, folder=IMAGES_DIR):
+    """web/name copied to folder/target."""
+    save_atomically(target, lambda path: shutil.copyfile(os.path.join(WEB_DIR, name), path), folder)
 
 
-def save_text(file_name, text):
+def save_text(file_name, text, folder=IMAGES_DIR):
     def write(path):
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-    save_atomically(file_name, write)
+    save_atomically(file_name, write, folder)

@@ -76,13 +76,14 @@ def save_atomically(file_name, save, folder=None):
     """Write folder/file_name (images/ by default) by save(temporary path), then rename: no
     half-written file is ever left.
 
-    The temporary name is this process's own, so that two scripts writing one file at once each
-    rename a whole file of their own (the last one stays).
+    The temporary name is this process's own (.file_name.PID.*.tmp), so that two scripts writing one
+    file at once each rename a whole file of their own (the last one stays), and a later run can tell
+    a killed one's leftovers by the PID.
     """
     folder = folder or IMAGES_DIR
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, file_name)
-    fd, tmp = tempfile.mkstemp(prefix="." + file_name + ".", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=".%s.%d." % (file_name, os.getpid()), suffix=".tmp", dir=folder)
     os.close(fd)
     try:
         save(tmp)
@@ -91,3 +92,14 @@ def save_atomically(file_name, save, folder=None):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def process_runs(pid):
+    """Whether the process pid is running (one of this user's or another's)."""
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process is there
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # there, but another user's
+    return True

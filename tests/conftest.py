@@ -68,6 +68,12 @@ class Repo:
         return images, links, "".join(texts)
 
 
+def run_page_files(snapshot_steps):
+    """What a training run leaves in images/ beside the scripts' pictures: its page (cnn.train, run_page)."""
+    return ["6.html", "6_explorer.css", "6_explorer.js", "6_live.js", "6_network.js", "6_run.js", "pages.css"] + [
+        "6_weights_%d.js" % step for step in snapshot_steps]
+
+
 @pytest.fixture
 def repo(tmp_path):
     path = tmp_path / "tf-cnn-image"

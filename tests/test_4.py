@@ -10,6 +10,7 @@ import tensorflow as tf
 from PIL import Image
 
 import cnn
+from conftest import run_page_files
 from receptive_fields import channel_maxima, crop_fields, receptive_field, top_images
 
 LAYERS = {"h_conv1": cnn.h_conv1, "h_conv2": cnn.h_conv2}
@@ -204,4 +205,5 @@ def test_4_trains_first_when_there_is_no_model(repo):
     assert re.fullmatch(r"test accuracy [\d.]+", lines[1])
     assert lines[2].startswith("model/: 20 training steps, seed 2, test accuracy ")
     assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
-    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(OUTPUTS + ["4.html", "4_channels.npz", "pages.css"])
+    assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(
+        OUTPUTS + ["4.html", "4_channels.npz"] + run_page_files([0, 20])), "and the page of the run it trained"

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -59,8 +60,8 @@ def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
                         r"open it in a browser" % ("with 4.py's patterns" if patterns else "4.py has not run .*"),
                         lines[1]), lines[1]
     names = sorted(n for n in os.listdir(os.path.join(repo.path, "images")) if n.startswith("6"))
-    assert names == ["6.html", "6_explorer.css", "6_explorer.js", "6_network.js", "6_run.js", "6_weights_0.js",
-                     "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
+    assert names == ["6.html", "6_explorer.css", "6_explorer.js", "6_live.js", "6_network.js", "6_run.js",
+                     "6_weights_0.js", "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
     # Everything the page loads is beside it, in images/: no address of the network anywhere.
     with open(repo.image("6.html"), encoding="utf-8") as f:
         page = f.read()
@@ -239,3 +240,94 @@ def test_6_links_to_and_from_the_other_pages(explored):
     assert "index.html" in others and set(links) == set(others)
     for page in others:
         assert "6.html" in repo.page(page)[1], page
+
+
+# --- the page of a run while it runs ---
+
+# Progress every 0.3 s, the live weights every 2 s, 20 ms between steps: a short run to watch
+PACE = "0.3,2,0.02"
+
+
+def start_watched_run(repo, steps, seed):
+    """`python 0.py --steps N --seed N`, its steps slowed down to be watched; returns the process and
+    the page's address, which it gives on stderr before it trains."""
+    process = subprocess.Popen([sys.executable, os.path.join(repo.path, "0.py"), "--steps", str(steps), "--seed", str(seed)],
+                               env=dict(os.environ, TF_CNN_IMAGE_PACE=PACE), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    for line in process.stderr:
+        if line.startswith("Watch it learn: "):
+            return process, line.split(": ", 1)[1].strip()
+    raise AssertionError("no address on stderr: %s" % process.communicate())
+
+
+def open_page(browser, url, errors):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route(re.compile(r"^(?!file:).*"), lambda route: (errors.append(route.request.url), route.abort()))
+    view = context.new_page()
+    view.on("console", lambda message: errors.append(message.text) if message.type in ("error", "warning") else None)
+    view.on("pageerror", lambda error: errors.append(str(error)))
+    view.goto(url)
+    return context, view
+
+
+def test_the_page_follows_a_run_while_it_runs(browser, repo):
+    process, url = start_watched_run(repo, 300, 1)
+    assert url == "file://" + repo.image("6.html")
+    errors = []
+    context, view = open_page(browser, url, errors)
+    view.wait_for_function("window.explorer && window.explorer.ready")
+    view.evaluate("window.explorer.ready")
+    first = view.evaluate("window.explorer.training()")
+    assert first["running"] and first["steps"] == 300, "ready before the run ends"
+    # The step rises, the slider gains steps, and the Training step column follows the newest.
+    view.wait_for_function("window.explorer.training().step > %d" % (first["step"] + 20))
+    view.wait_for_function("window.explorer.steps().length >= 3", timeout=60000)
+    view.wait_for_function("window.explorer.steps().some((s) => s % 100 !== 0)", timeout=60000)  # a live step
+    view.wait_for_function("window.explorer.state().step === Math.max(...window.explorer.steps())")
+    assert "steps/s" in view.locator("#training").inner_text() and "left" in view.locator("#training").inner_text()
+    # The reader moves the slider: it stays there while new steps come, until "Follow the run".
+    view.evaluate("window.explorer.setStep(0)")
+    count = view.evaluate("window.explorer.steps().length")
+    view.wait_for_function("window.explorer.steps().length > %d || !window.explorer.training().running" % count,
+                           timeout=60000)
+    assert view.evaluate("window.explorer.state().step") == 0
+    assert view.locator("#follow").is_visible() or not view.evaluate("window.explorer.training().running")
+    view.evaluate("window.explorer.follow()")
+    view.wait_for_function("window.explorer.state().step === Math.max(...window.explorer.steps())")
+    # The end, without a reload: the finished run, with TensorFlow's numbers for model/'s weights.
+    assert process.wait(timeout=120) == 0
+    view.wait_for_function("!window.explorer.training().running", timeout=15000)
+    view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,200,300]'")
+    view.wait_for_function("window.explorer.state().step === 300")
+    assert view.locator("#run").inner_text().startswith("model/: 300 training steps, seed 1, test accuracy ")
+    # Play: the column goes through the steps, one a second.
+    view.locator("#play").click()
+    view.wait_for_function("window.explorer.state().step === 100", timeout=5000)
+    view.locator("#play").click()  # pause
+    view.evaluate("window.explorer.follow()")
+    view.wait_for_function("window.explorer.state().step === 300")
+    digit = cnn.mnist.test.images[7]
+    view.evaluate("window.explorer.setInput(%s)" % json.dumps(digit.tolist()))
+    state = view.evaluate("window.explorer.state()")
+    assert_same_as_tensorflow([[state["layers"][name]] for name in NAMES], [state["probabilities"]],
+                              tf_layers(os.path.join(repo.path, "model"), "after", digit[None]))
+    context.close()
+    assert not errors, errors
+    names = os.listdir(os.path.join(repo.path, "images"))
+    assert "6_weights_live.js" not in names and not [n for n in names if n.endswith(".tmp")]
+    assert sum(os.path.getsize(repo.image(n)) for n in names) < 50e6
+
+
+def test_a_killed_runs_page_says_it_stopped(browser, repo):
+    process, url = start_watched_run(repo, 2000, 2)
+    errors = []
+    context, view = open_page(browser, url, errors)
+    view.wait_for_function("window.explorer && window.explorer.ready")
+    view.wait_for_function("window.explorer.training().step > 10")
+    process.kill()
+    process.wait()
+    view.wait_for_function("!window.explorer.training().running", timeout=30000)
+    assert "The run stopped at step " in view.locator("#training").inner_text()
+    assert view.evaluate("window.explorer.steps()")[0] == 0, "it keeps what it has"
+    context.close()
+    assert not errors, errors

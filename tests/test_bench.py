@@ -17,7 +17,7 @@ FIELDS = {"date", "cpu", "cores", "tensorflow", "numpy", "python", "window_steps
           "progress_bar_update_s", "progress_bar_cost", "cpu_has_bf16", "float32_steps_per_s", "bf16_steps_per_s",
           "bf16_speedup", "bf16_step_profile_ms", "cpu_vector_instructions", "onednn", "onednn_default",
           "onednn_steps_per_s", "eigen_steps_per_s", "onednn_speedup", "whole_steps", "rounds", "onednn_whole_run_s",
-          "eigen_whole_run_s", "onednn_whole_run_speedup", "snapshot_test_digits", "overhead"}
+          "eigen_whole_run_s", "onednn_whole_run_speedup", "snapshot_test_digits", "overhead", "live_page"}
 PARTS = {"import", "data", "graph", "training", "evaluation", "images", "other"}
 PARTS_4 = {"import", "restore", "top patches", "patterns", "class models", "images", "other"}
 
@@ -46,6 +46,10 @@ def test_bench_writes_every_field(tmp_path):
     assert table["onednn"] == (os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0")
     assert table["onednn_steps_per_s"] > 0 and table["eigen_steps_per_s"] > 0 and table["onednn_speedup"] > 0
     assert table["onednn_whole_run_s"] > 0 and table["eigen_whole_run_s"] > 0
+    # The live page: each of its parts timed, and its share of a run that trains for longer falls.
+    page = table["live_page"]
+    assert 0 < page["progress_s"] < page["snapshot_s"] and page["live_s"] > 0 and page["start_s"] > 0
+    assert page["share_of_500_steps"] > page["share_of_20000_steps"] > 0
     # 0.py against the bare loop: both whole runs timed, and the difference split into its parts
     assert sorted(table["overhead"]) == ["1", "3"]
     for o in table["overhead"].values():

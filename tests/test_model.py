@@ -24,7 +24,7 @@ def run(steps, model_dir, snapshot=None):
     with tf.compat.v1.Session() as sess:
         sess.run(tf.compat.v1.global_variables_initializer())
         before = sess.run(cnn.VARIABLES)
-        accuracy = cnn.train(steps, snapshot, model_dir=model_dir)
+        accuracy = cnn.train(steps, snapshot, model_dir=model_dir, page_dir=None)
         return before, sess.run(cnn.VARIABLES), accuracy
 
 
@@ -172,5 +172,5 @@ def test_the_log_is_closed_when_training_fails(tmp_path, quick_test_set, monkeyp
     with tf.compat.v1.Session() as sess:
         sess.run(tf.compat.v1.global_variables_initializer())
         with pytest.raises(KeyboardInterrupt):
-            cnn.train(5, fail, model_dir=None, logdir=str(tmp_path / "logs"))
+            cnn.train(5, fail, model_dir=None, logdir=str(tmp_path / "logs"), page_dir=None)
     assert closed == [True]

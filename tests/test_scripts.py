@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, Repo
+from conftest import ROOT, Repo, run_page_files
 
 ARTICLE_LISTING = """\
 W_conv1:  (5, 5, 1, 32)
@@ -235,7 +235,7 @@ def test_bad_flags_are_refused(repo, flag):
 def test_two_runs_at_once_leave_only_whole_files(untrained):
     repo, _ = untrained
     names = os.listdir(os.path.join(repo.path, "images"))
-    assert sorted(names) == sorted(TILES + COMPARISONS + TIMELINES + FILTERS + ["index.html", "pages.css"]), \
+    assert sorted(names) == sorted(TILES + COMPARISONS + TIMELINES + FILTERS + ["index.html"] + run_page_files([0])), \
         "no temporary left"
     for name in names:
         if name.endswith((".png", ".gif")):

@@ -1,8 +1,11 @@
-// 6.html: draw a digit and see every layer of the network answer, at every snapshot step of the
-// training run that 6.py found in model/. The numbers come from network.js; the data from the
-// scripts 6.py writes beside this one: 6_run.js (the run, its steps, the test digits, 4.py's
-// patterns) calls explorerRun(), and each 6_weights_STEP.js calls explorerWeights(), loaded when
-// its step is first wanted (a <script> tag: browsers refuse fetch() of local files).
+// 6.html: draw a digit and see every layer of the network answer, at every snapshot step of a
+// training run: one that is going on (train() writes the page as it trains) or the one in model/
+// (6.py). The numbers come from network.js; the data from the scripts written beside this one:
+// 6_run.js (the run, its steps, the test digits, 4.py's patterns) calls explorerRun(), each
+// 6_weights_STEP.js calls explorerWeights(), loaded when its step is first wanted, and 6_live.js,
+// read again every second while the run goes on, calls explorerLive() with its progress, its new
+// steps and the weights as they are now (6_weights_live.js). All are <script> tags: browsers
+// refuse fetch() of local files.
 "use strict";
 
 (function () {
@@ -19,26 +22,37 @@
   let selected = null; // the clicked channel: {name, c}
   const view = {main: null, compare: null}; // each column's {step, layers}
   let timings = []; // ms of each update of all layers
+  let training = null; // the run's last word (6_live.js): {run, running, stopped, step, steps, rate, left_s, updated, ...}
+  let following = true; // the Training step column moves to the newest step, until the reader moves it
+  let playing = null; // the timer of the play button
+  let drawn = null; // resolves ready once a column is drawn
+  let watched = false; // the page was opened while its run was training: it tells how the run went
 
   const $ = (id) => document.getElementById(id);
 
   // --- data ---
 
-  window.explorerWeights = function (step, data) {
-    weights[step] = network.decodeWeights(data);
+  window.explorerWeights = function (step, data, runId) {
+    if (runId === run.run) weights[step] = network.decodeWeights(data); // never another run's
   };
+
+  // A script beside the page, loaded (again) by a new <script> tag, removed once it has run.
+  function script(src) {
+    return new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = () => { tag.remove(); resolve(); };
+      tag.onerror = () => { tag.remove(); reject(new Error("could not load " + src)); };
+      document.body.appendChild(tag);
+    });
+  }
 
   function load(step) {
     if (!waiting[step]) {
       const entry = run.steps.find((s) => s.step === step);
       if (!entry) return Promise.reject(new Error("no snapshot at step " + step));
-      waiting[step] = new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.src = entry.file;
-        script.onload = () => resolve(weights[step]);
-        script.onerror = () => reject(new Error("could not load " + entry.file));
-        document.body.appendChild(script);
-      });
+      // The live weights' file is replaced as the run goes on: its step in the address, to read it anew.
+      waiting[step] = script(entry.live ? entry.file + "?step=" + step : entry.file).then(() => weights[step]);
     }
     return waiting[step];
   }
@@ -110,8 +124,10 @@
 
   // "test accuracy 0.9652 on the first 1,000 test digits": while training, a snapshot's accuracy is
   // measured on the first 1,000 test digits; the last step's on all of them (the article's line).
+  // A live step's weights are those training had then, between two snapshot steps: no test accuracy.
   function accuracyText(s) {
-    const all = run.steps[run.steps.length - 1].test_digits;
+    if (s.live) return "the weights as they are now, while training";
+    const all = run.running ? 10000 : run.steps[run.steps.length - 1].test_digits;
     return "test accuracy " + s.test_accuracy.toFixed(4) + " on " + (s.test_digits < all ? "the first " : "all ")
       + s.test_digits.toLocaleString("en-US") + " test digits";
   }
@@ -119,7 +135,7 @@
   function showColumn(column) {
     const {step, layers} = view[column];
     const entry = run.steps.find((s) => s.step === step);
-    $(column + "-title").textContent = "step " + step + " (" + accuracyText(entry) + ")";
+    $(column + "-title").textContent = "step " + step + (entry ? " (" + accuracyText(entry) + ")" : "");
     for (const [name, side, channels] of LAYERS) {
       const canvas = $(column + "-" + name);
       const t = tile(layers[name], side, channels);
@@ -145,12 +161,13 @@
     const pixels = Array.from(input, (v) => Math.round(255 * v));
     paint($("input"), pixels, 28, 28);
     for (const column of ["main", "compare"]) {
-      const step = Number(run.steps[$(column === "main" ? "step" : "compare-step").value].step);
-      if (!weights[step]) continue; // drawn when its weights have come
-      view[column] = {step, layers: network.forward(weights[step], input)};
+      const entry = run.steps[$(column === "main" ? "step" : "compare-step").value];
+      if (!entry || !weights[entry.step]) continue; // drawn when its weights have come
+      view[column] = {step: entry.step, layers: network.forward(weights[entry.step], input)};
       showColumn(column);
     }
-    if (selected) showChannel();
+    if (selected && view[selected.column]) showChannel();
+    if (view.main && drawn) drawn();
     timings.push(performance.now() - start);
   }
 
@@ -281,24 +298,141 @@
     }
   }
 
+  // --- the run: its steps on the sliders, and while it trains, its progress ---
+
+  // The sliders over run.steps; the Training step column at the newest step while following, else
+  // where the reader put it (kept on the list even when it was a live step since replaced).
+  function showSteps() {
+    const labels = {step: "step-label", "compare-step": "compare-label"};
+    for (const id of ["step", "compare-step"]) {
+      const slider = $(id), s = run.steps[slider.value];
+      slider.max = Math.max(run.steps.length - 1, 0);
+      slider.disabled = run.steps.length === 0;
+      $(labels[id]).textContent = s ? "step " + s.step.toLocaleString("en-US") + ", " + accuracyText(s)
+        : "waiting for the weights before training";
+    }
+    $("follow").hidden = following || !run.running;
+    $("play").disabled = run.steps.length < 2;
+  }
+
+  // Puts the slider on this step (an index of run.steps) and draws it once its weights are here.
+  function moveTo(id, index) {
+    $(id).value = index;
+    showSteps();
+    const entry = run.steps[index];
+    if (entry) load(entry.step).then(update, () => {}); // another run's files: the page keeps what it had
+  }
+
+  // The steps as the run now has them: its snapshot steps, then the live one; the steps the two
+  // columns show stay where they are, even a live step since replaced.
+  function setSteps(entries) {
+    const [main, compare] = ["step", "compare-step"].map((id) => run.steps[$(id).value]);
+    const steps = entries.slice();
+    for (const s of following ? [compare] : [main, compare]) if (s && !steps.some((t) => t.step === s.step)) steps.push(s);
+    steps.sort((a, b) => a.step - b.step);
+    run.steps = steps;
+    $("compare-step").value = compare ? steps.findIndex((t) => t.step === compare.step) : 0;
+    moveTo("step", following || !main ? steps.length - 1 : steps.findIndex((t) => t.step === main.step));
+  }
+
+  function time(seconds) {
+    const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
+    return m ? m + " min " + s + " s" : s + " s";
+  }
+
+  // 6_live.js's word: the run's progress, its new steps, its end; or that another run now writes here.
+  window.explorerLive = function (data) {
+    const line = $("training-text");
+    if (data.run !== run.run) {
+      if (data.running) {
+        line.textContent = "A newer training run is going on: open 6.html again to follow it (this page keeps its own run).";
+        $("training").hidden = false;
+      }
+      return;
+    }
+    const was = training;
+    training = data;
+    // A running run writes 6_live.js every every_s seconds (2): five times that and more without a
+    // word (a snapshot step's work included), it has stopped without saying so: killed.
+    const quiet = Date.now() / 1000 - data.updated;
+    if (data.running && quiet > 5 * data.every_s + 5) {
+      training = Object.assign({}, data, {running: false, stopped: true});
+      line.textContent = "The run stopped at step " + data.step.toLocaleString("en-US") + " of " +
+        data.steps.toLocaleString("en-US") + ": no word from it since " + new Date(data.updated * 1000).toLocaleTimeString() +
+        " (killed?). The page keeps what it has.";
+    } else if (data.stopped) {
+      line.textContent = "The run stopped at step " + data.step.toLocaleString("en-US") + " of " +
+        data.steps.toLocaleString("en-US") + ", at " + new Date(data.updated * 1000).toLocaleTimeString() +
+        " (Ctrl-C or an error). The page keeps what it has.";
+    } else if (data.running) {
+      line.textContent = "Training now: step " + data.step.toLocaleString("en-US") + " of " + data.steps.toLocaleString("en-US") +
+        (data.rate ? ", " + data.rate.toFixed(1) + " steps/s, " + time(data.left_s) + " left" : "") +
+        ". The Training step column follows it: the snapshot steps as training passes them, and in between " +
+        "the weights as they are now, at most half a minute old.";
+    } else {
+      line.textContent = "Training ended: " + data.steps.toLocaleString("en-US") + " steps.";
+    }
+    $("training").hidden = !watched;
+    $("progress").value = data.steps ? data.step / data.steps : 1;
+    if (run.running) {
+      const entries = data.snapshots.slice();
+      if (data.live) entries.push({step: data.live.step, file: data.live.file, live: true});
+      const known = run.steps.map((s) => s.step + (s.live ? "l" : "")).join();
+      if (entries.map((s) => s.step + (s.live ? "l" : "")).join() !== known) setSteps(entries);
+    }
+    if (run.running && !data.running && !data.stopped && (!was || was.running)) {
+      script("6_run.js?ended").catch(() => {}); // the finished run, as 6.py writes it
+    }
+  };
+
+  function poll() {
+    const running = !training || training.running;
+    script("6_live.js?" + Date.now()).catch(() => {}).then(() => setTimeout(poll, running ? 1000 : 5000));
+  }
+
+  // The play button: the Training step column through every step it holds, one a second.
+  function play() {
+    if (playing) {
+      clearInterval(playing);
+      playing = null;
+      $("play").textContent = "Play";
+      return;
+    }
+    following = false;
+    let index = Number($("step").value) >= run.steps.length - 1 ? 0 : Number($("step").value);
+    moveTo("step", index);
+    $("play").textContent = "Pause";
+    playing = setInterval(() => {
+      if (++index >= run.steps.length) return play(); // the end: stops
+      moveTo("step", index);
+    }, 1000);
+  }
+
   // --- start ---
 
   window.explorerRun = function (data) {
-    run = data;
-    $("run").textContent = run.summary;
-    const last = run.steps.length - 1;
-    for (const [id, value] of [["step", last], ["compare-step", 0]]) {
-      const slider = $(id);
-      slider.max = last;
-      slider.value = value;
-      const label = $(id === "step" ? "step-label" : "compare-label");
-      const show = () => {
-        const s = run.steps[slider.value];
-        label.textContent = "step " + s.step + ", " + accuracyText(s);
-      };
-      show();
-      slider.addEventListener("input", () => { show(); load(run.steps[slider.value].step).then(update); });
+    if (run) { // the run has ended: its steps and summary as 6.py gives them, the reader's drawing kept
+      const steps = data.steps;
+      Object.assign(run, data, {steps: run.steps});
+      $("run").textContent = run.summary;
+      setSteps(steps);
+      return;
     }
+    run = data;
+    watched = run.running;
+    $("run").textContent = run.summary;
+    for (const id of ["step", "compare-step"]) $(id).max = Math.max(run.steps.length - 1, 0); // before a value
+    $("step").value = Math.max(run.steps.length - 1, 0);
+    $("compare-step").value = 0;
+    for (const id of ["step", "compare-step"]) {
+      $(id).addEventListener("input", () => {
+        if (id === "step") following = false; // the reader chose: it stays there
+        moveTo(id, Number($(id).value));
+      });
+    }
+    $("follow").addEventListener("click", () => window.explorer.follow());
+    $("play").addEventListener("click", play);
+    showSteps();
     buildTable();
     const clear = setupPad();
     const box = $("digits");
@@ -310,13 +444,20 @@
       canvas.addEventListener("click", () => startFrom(pixels, clear));
       box.appendChild(canvas);
     });
-    const first = run.steps[0].step, final = run.steps[last].step;
-    window.explorer.ready = Promise.all([load(first), load(final)]).then(() => {
-      startFrom(Array.from(network.bytes(run.digits[0].pixels), (v) => v / 255), clear);
+    window.explorer.ready = new Promise((resolve) => { drawn = resolve; }).then(() => {
+      drawn = null;
       window.explorer.readyMs = performance.now();
-      // The other steps, one after another, so that the sliders answer at once later.
-      run.steps.reduce((chain, s) => chain.then(() => load(s.step)), Promise.resolve());
     });
+    startFrom(Array.from(network.bytes(run.digits[0].pixels), (v) => v / 255), clear);
+    if (run.steps.length) {
+      const first = run.steps[0].step, final = run.steps[run.steps.length - 1].step;
+      Promise.all([load(first), load(final)]).then(() => {
+        update();
+        // The other steps, one after another, so that the sliders answer at once later.
+        run.steps.reduce((chain, s) => chain.then(() => load(s.step)), Promise.resolve());
+      });
+    }
+    poll();
   };
 
   // The page's small API, for tests and for the curious (the browser's console).
@@ -326,14 +467,22 @@
       drawing = false;
       update();
     },
-    setStep(step) { // one of steps(); resolves when its layers are drawn
+    setStep(step) { // one of steps(); resolves when its layers are drawn (the column stops following)
       const index = run.steps.findIndex((s) => s.step === step);
       if (index < 0) return Promise.reject(new Error("no snapshot at step " + step));
       $("step").value = index;
       $("step").dispatchEvent(new Event("input"));
       return load(step).then(update);
     },
-    steps() { return run.steps.map((s) => s.step); },
+    steps() { return run.steps.map((s) => s.step); }, // the snapshot steps, and the live one while there is one
+    training() { // the run's last known step and its total; running false once it has ended or stopped
+      if (!training) return {running: run.running, step: run.running ? 0 : this.steps().pop(), steps: null};
+      return {running: training.running, step: training.step, steps: training.steps};
+    },
+    follow() { // the Training step column back to following the run
+      following = true;
+      moveTo("step", run.steps.length - 1);
+    },
     state() { // the main column: the input, the four layers (NHWC, one image) and the probabilities
       const {step, layers} = view.main;
       const out = {};

@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+"""6.html's data for a training run, in images/: the weights at each snapshot step as JavaScript
+(6_weights_STEP.js) and the run (6_run.js); and while the run goes on, its progress (6_live.js) and
+the weights as they are now (6_weights_live.js), so that the page follows the run as it happens.
+
+cnn.train() writes them as it trains (RunPage); 6.py writes them for the run that model/ holds.
+Every file is written whole (a temporary name, then a rename): the page never reads half of one.
+"""
+
+import base64
+import json
+import os
+import pathlib
+import re
+import sys
+import time
+
+import numpy as np
+
+from pages import save_text, write_explorer
+from tools import process_runs
+
+# How often the page hears from a run: its progress (the step, the speed, the time left), and the
+# weights as they are now. Only the tests change them (and slow the steps down, to watch a short
+# run): TF_CNN_IMAGE_PACE="progress,live,pause", in seconds.
+PROGRESS_S, LIVE_S, PAUSE_S = [float(s) for s in os.environ.get("TF_CNN_IMAGE_PACE", "2,30,0").split(",")]
+LIVE_FILE = "6_weights_live.js"
+
+
+def b64(array, dtype):
+    """An array as base64 of its little-endian bytes, as network.js decodes it."""
+    return base64.b64encode(np.ascontiguousarray(array, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()).decode()
+
+
+def int8_columns(W):
+    """W (inputs, outputs) as int8 with a float32 scale per column (per fc1 unit): W ~ q * scale."""
+    scale = np.abs(W).max(axis=0) / 127
+    scale[scale == 0] = 1.0
+    return np.rint(W / scale).astype(np.int8), scale.astype(np.float32)
+
+
+def weights_script(run, step, values, mean_h_pool2_flat):
+    """explorerWeights(step, weights, run): the eight variables (values) at a step, as 6.html loads them.
+
+    W_fc1 is 3.2 million numbers: as int8 (a fourth of float32), with a scale per column. Its rounding
+    errors would add up in fc1 to 0.015 in a probability; most of that is their sum over the average
+    input, which b_fc1 takes back (the bias correction of Nagel et al. 2019, "Data-Free
+    Quantization"), from mean_h_pool2_flat, the mean h_pool2_flat of training digits.
+    """
+    q, scale = int8_columns(values["W_fc1"])
+    weights = {name: b64(value, np.float32) for name, value in values.items() if name not in ("W_fc1", "b_fc1")}
+    weights["b_fc1"] = b64(values["b_fc1"] + mean_h_pool2_flat @ (values["W_fc1"] - q * scale), np.float32)
+    weights["W_fc1"] = {"int8": b64(q, np.int8), "scale": b64(scale, np.float32)}
+    return "explorerWeights(%s, %s, %s);\n" % (json.dumps(step), json.dumps(weights), json.dumps(run))
+
+
+def page_digits(images, labels):
+    """The page's test digits (3.py's and 5.py's first 10): [{label, pixels: base64 of 784 bytes}]."""
+    return [{"label": int(label.argmax()), "pixels": b64(np.rint(image * 255), np.uint8)}
+            for image, label in zip(images, labels)]
+
+
+def write_run(folder, run, weights=None, live=None):
+    """6.html and its files in folder: the run (6_run.js: {run, summary, steps: [{step, test_accuracy,
+    test_digits, file}], digits, channels, running}), weights {file name: script}, and 6_live.js (what
+    the page polls: live, or the run as it stands)."""
+    weights = weights or {}
+    last = run["steps"][-1]["step"] if run["steps"] else 0
+    live = live or {"run": run["run"], "running": run["running"], "stopped": False, "step": last, "steps": last,
+                    "updated": time.time(), "snapshots": run["steps"], "live": None}
+    write_explorer({**weights, "6_run.js": "explorerRun(%s);\n" % json.dumps(run),
+                    "6_live.js": "explorerLive(%s);\n" % json.dumps(live)}, folder)
+    # Weights of no step of this run (an earlier run's, the last live ones) go: the page's files
+    # stay those of one run, and within the budget.
+    keep = set(weights) | {s["file"] for s in run["steps"]}
+    for name in os.listdir(folder):
+        if re.fullmatch(r"6_weights_.*\.js", name) and name not in keep:
+            os.remove(os.path.join(folder, name))
+
+
+def remove_leftovers(folder):
+    """The temporaries (.NAME.PID.*.tmp) that runs killed while writing left in folder."""
+    for name in os.listdir(folder) if os.path.isdir(folder) else []:
+        match = re.fullmatch(r"\..*\.(\d+)\.[^.]*\.tmp", name)
+        if match and not process_runs(int(match.group(1))):
+            os.remove(os.path.join(folder, name))
+
+
+class RunPage:
+    """6.html of a training run while it runs: train() calls start() once the weights before training
+    exist, snapshot() at each snapshot step, tick() after every step, and end() or, if the run stops
+    without ending, stopped()."""
+
+    def __init__(self, folder, run_id, steps, summary, digits, weights, mean_h_pool2_flat):
+        """weights(): the eight variables as they are now; mean_h_pool2_flat(): what weights_script's
+        bias correction needs, for them."""
+        self.folder, self.steps = folder, steps
+        self.weights, self.mean = weights, mean_h_pool2_flat
+        self.run = {"run": run_id, "summary": summary, "steps": [], "digits": digits, "channels": None,
+                    "running": True}
+        self.live = None  # {step, file}: the weights at the last live snapshot, newer than any snapshot step
+        self.step = 0
+        self.started = self.last_progress = self.last_live = time.time()
+
+    def start(self):
+        remove_leftovers(self.folder)
+        write_run(self.folder, self.run, live=self.progress(write=False))
+        print("Watch it learn: %s" % pathlib.Path(self.folder, "6.html").as_uri(), file=sys.stderr)
+
+    def snapshot(self, step, test_accuracy, test_digits):
+        """The weights at a snapshot step, for good: a new step on the page's slider."""
+        file_name = "6_weights_%d.js" % step
+        save_text(file_name, weights_script(self.run["run"], step, self.weights(), self.mean()), self.folder)
+        self.run["steps"].append({"step": step, "test_accuracy": test_accuracy, "test_digits": test_digits,
+                                  "file": file_name})
+        self.live, self.last_live = None, time.time()  # a snapshot step is newer than the last live one
+        self.progress(step)
+
+    def tick(self, step):
+        """After a training step (step steps done): the progress every PROGRESS_S seconds, and every
+        LIVE_S seconds the weights as they are now, in place of the last live ones."""
+        if PAUSE_S:
+            time.sleep(PAUSE_S)
+        now = time.time()
+        if now - self.last_live >= LIVE_S:
+            save_text(LIVE_FILE, weights_script(self.run["run"], step, self.weights(), self.mean()), self.folder)
+            self.live, self.last_live = {"step": step, "file": LIVE_FILE}, now
+            self.progress(step)
+        elif now - self.last_progress >= PROGRESS_S:
+            self.progress(step)
+
+    def progress(self, step=None, write=True):
+        """6_live.js: the run's id, whether it is running, the step and the steps in all, steps/s and
+        the seconds left, when this was written, the snapshot steps so far and the live one."""
+        now = time.time()
+        self.step = self.step if step is None else step
+        rate = self.step / (now - self.started) if now > self.started else 0.0
+        live = {"run": self.run["run"], "running": self.run["running"], "stopped": False, "step": self.step,
+                "steps": self.steps, "rate": rate, "left_s": (self.steps - self.step) / rate if rate else None,
+                "updated": now, "every_s": PROGRESS_S, "snapshots": self.run["steps"], "live": self.live}
+        if write:
+            save_text("6_live.js", "explorerLive(%s);\n" % json.dumps(live), self.folder)
+            self.last_progress = now
+        return live
+
+    def end(self, summary):
+        """The run complete: the page as 6.py writes it for this run (the live weights gone)."""
+        self.run.update(summary=summary, running=False)
+        self.live = None
+        write_run(self.folder, self.run, live=self.progress(self.steps, write=False))
+
+    def stopped(self):
+        """The run stopped before its end (Ctrl-C, an error): the page says so, and keeps what it has."""
+        self.run["running"] = False
+        live = self.progress(write=False)
+        live["stopped"] = True
+        save_text("6_live.js", "explorerLive(%s);\n" % json.dumps(live), self.folder)
