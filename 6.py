@@ -11,6 +11,9 @@ into images/ a page that opens from the file system, with no server and no netwo
   6_run.js             the run: its snapshot steps and their test accuracies, 10 test digits, and
                        4.py's patterns and top patches where 4.py has run for this model
   6_weights_STEP.js    the weights at each snapshot step (W_fc1 as int8 with a scale per column)
+  6_live.js            what the page reads again and again: here, that the run has ended
+A training run writes the same page as it goes (run_page.py), which this one replaces with the
+finished run's.
 """
 
 import os

@@ -86,8 +86,10 @@ import tensorflow as tf  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 import cnn  # noqa: E402
+import cpu_settings  # noqa: E402
 import input_data  # noqa: E402
 import run_page  # noqa: E402
+import tensorboard_log  # noqa: E402
 from tools import ROOT, save_atomically  # noqa: E402
 
 if args.worker:
@@ -178,15 +180,15 @@ def log_costs(sess, repeats=5):
     with tempfile.TemporaryDirectory() as logdir:
         for _ in range(repeats):
             t = time.perf_counter()
-            writer = cnn.open_log(logdir)
+            writer = tensorboard_log.open_log(logdir)
             opening.append(time.perf_counter() - t)
             t = time.perf_counter()
             writer.add_summary(cnn.histograms.eval(), 0)
-            cnn.log_layers(writer, 0, outputs)
+            tensorboard_log.log_layers(writer, 0, [name for name, _ in cnn.LAYERS], outputs)
             writer.flush()
             snapshots.append(time.perf_counter() - t)
             t = time.perf_counter()
-            cnn.log_scalars(writer, 0, **{"cross entropy": cnn.cross_entropy.eval(feed_dict=feed)})
+            tensorboard_log.log_scalars(writer, 0, **{"cross entropy": cnn.cross_entropy.eval(feed_dict=feed)})
             writer.flush()
             scalars.append(time.perf_counter() - t)
             t = time.perf_counter()
@@ -539,7 +541,7 @@ with tf.compat.v1.Session() as sess:
         overhead = overhead_runs(folder)
 progress_bar_s = bar_cost()
 float32_rate = bf16_rate = bf16_ratio = bf16_profile = None
-if cnn.bf16_here():
+if cpu_settings.bf16_here():
     float32_rate, bf16_rate, bf16_ratio, bf16_profile = bf16_rates()
 onednn_rate, eigen_rate, onednn_speedup = kernel_rates()
 
@@ -557,7 +559,7 @@ with tempfile.TemporaryDirectory() as folder:
     page = page_costs(folder)
 
 step_gflops = STEP_FLOP * bare_rate / 1e9
-cpu, flags = cnn.cpu_info()
+cpu, flags = cpu_settings.cpu_info()
 table = {
     "date": time.strftime("%Y-%m-%d"),
     "cpu": cpu,
@@ -584,7 +586,7 @@ table = {
     "step_fraction_of_matmul": step_gflops / matmul,
     "progress_bar_update_s": progress_bar_s,
     "progress_bar_cost": progress_bar_s * train_rate,  # of a step's time
-    "cpu_has_bf16": cnn.cpu_has_bf16(),
+    "cpu_has_bf16": cpu_settings.cpu_has_bf16(),
     "float32_steps_per_s": float32_rate,
     "bf16_steps_per_s": bf16_rate,
     "bf16_speedup": bf16_ratio,

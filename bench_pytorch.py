@@ -107,12 +107,13 @@ import onednn  # noqa: E402  before TensorFlow, as every script
 import tensorflow as tf  # noqa: E402
 
 import cnn  # noqa: E402
+import cpu_settings  # noqa: E402
 from tools import save_atomically  # noqa: E402
 
 # 同じバッチ (the same batches for both)
 batches = [cnn.mnist.train.next_batch(50) for _ in range(args.steps)]
 feeds = [{cnn.x: b[0], cnn.y_: b[1], cnn.keep_prob: 0.5} for b in batches]
-precisions = [False, True] if cnn.bf16_here() else [False]
+precisions = [False, True] if cpu_settings.bf16_here() else [False]
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "batches.npz")
     np.savez(path, images=np.array([b[0] for b in batches]), labels=np.array([b[1] for b in batches]))
@@ -148,7 +149,7 @@ with tempfile.TemporaryDirectory() as folder:
 
 NAME = {False: "float32", True: "bf16"}
 rates = {key: args.steps / statistics.median(s) for key, s in seconds.items()}
-cpu, flags = cnn.cpu_info()
+cpu, flags = cpu_settings.cpu_info()
 table = {"date": time.strftime("%Y-%m-%d"), "cpu": cpu, "cores": os.cpu_count(),
          "amx_bf16": "amx_bf16" in flags, "avx512_bf16": "avx512_bf16" in flags, "onednn": onednn.enabled(),
          "tensorflow": tf.__version__, "pytorch": torch_version, "window_steps": args.steps, "windows": args.windows,

@@ -1,33 +1,29 @@
 # -*- coding: utf-8 -*-
-"""The article's network: TensorFlow's "Deep MNIST for Experts" CNN, as in its 0.py.
+"""The article's network: TensorFlow's "Deep MNIST for Experts" CNN, as in its 0.py, and its
+training loop, train().
 
 Every script does `from cnn import *` and so shares this one graph (TF 1.x graph mode through
-tf.compat.v1) and `mnist`, the data read from MNIST_data/. The training loop is here too, as train().
+tf.compat.v1) and `mnist`, the data read from MNIST_data/. What a run keeps besides lives in modules
+of its own: model/'s checkpoints (checkpoints.py), the TensorBoard log (tensorboard_log.py), the
+session's settings by CPU (cpu_settings.py) and the page that follows the run (run_page.py).
 """
 
 import contextlib
 import datetime
-import errno
-import io
-import itertools
-import json
 import os
-import platform
-import re
-import shutil
 import sys
-import tempfile
 
-import onednn  # before TensorFlow: its oneDNN kernels on every x86-64 CPU
+import onednn  # noqa: F401  before TensorFlow: its oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
-from PIL import Image
-from tensorflow.core.protobuf import rewriter_config_pb2
 from tqdm import tqdm
 
+import checkpoints
 import input_data
+from checkpoints import MODEL_DIR, checkpoint_name, describe_run, new_model
+from cpu_settings import precision_of, training_config
 from run_page import RunPage, page_digits
-from tools import (IMAGES_DIR, ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, process_runs,
-                   tile_images, weight_variable)
+from tensorboard_log import log_layers, log_scalars, open_log
+from tools import IMAGES_DIR, ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
 
 tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x
 
@@ -131,183 +127,19 @@ def snapshot_steps(steps):
 モデルの保存 (saving the model): the eight variables before and after training, in model/
 """
 
-MODEL_DIR = os.path.join(ROOT, "model")
 saver = tf.compat.v1.train.Saver(VARIABLES, max_to_keep=None)
 
 
-def remove_leftovers(parent):
-    """Remove the .model-new-PID-* and .model-old-PID-* folders in parent of runs that no longer run
-    (killed before they could clean up); those of a run going on beside this one stay."""
-    for name in os.listdir(parent):
-        match = re.fullmatch(r"\.model-(?:new|old)-(\d+)-.*", name)
-        if match and not process_runs(int(match.group(1))):
-            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
-
-
-@contextlib.contextmanager
-def new_model(model_dir):
-    """A new folder for a run's checkpoints, beside model_dir, that replaces model_dir as a whole when
-    the run completes, and is removed if it does not. model_dir None: nothing is saved.
-
-    The folders carry this process's id, so that a later run can tell a killed run's leftovers
-    (removed) from those of a run still going on (kept)."""
-    if model_dir is None:
-        yield None
-        return
-    parent = os.path.dirname(model_dir)
-    remove_leftovers(parent)
-    folder = tempfile.mkdtemp(prefix=".model-new-%d-" % os.getpid(), dir=parent)
-    os.chmod(folder, 0o755)  # mkdtemp makes it private; model/ is an ordinary folder
-    try:
-        yield folder
-        # A folder can't be renamed over another: move the one there aside (another run may have
-        # just put it there, or taken it away), then put this run's in its place.
-        old = tempfile.mkdtemp(prefix=".model-old-%d-" % os.getpid(), dir=parent)
-        for attempt in itertools.count():
-            try:
-                os.rename(folder, model_dir)
-                break
-            except OSError as e:
-                if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-                    raise
-                with contextlib.suppress(FileNotFoundError):
-                    os.rename(model_dir, os.path.join(old, str(attempt)))
-        shutil.rmtree(old)
-    finally:
-        if os.path.exists(folder):
-            shutil.rmtree(folder)
-
-
 def save_model(folder, tag, **facts):
-    """Checkpoint the eight variables as folder/tag ("before", "step-N" or "after"); facts go into run.json,
-    with the seed, the date and TensorFlow's version, and are returned so (folder None: nothing saved)."""
-    if facts:
-        facts.update(seed=tf.compat.v1.get_default_graph().seed,
-                     date=datetime.datetime.now().isoformat(timespec="seconds"), tensorflow=tf.__version__)
-    if folder is None:
-        return facts
-    saver.save(tf.compat.v1.get_default_session(), os.path.join(folder, tag),
-               write_meta_graph=False, write_state=False)
-    if facts:
-        with open(os.path.join(folder, "run.json"), "w", encoding="utf-8") as f:
-            json.dump(facts, f, indent=2)
-    return facts
-
-
-def checkpoint_name(step, steps):
-    """The checkpoint of the weights at a snapshot step: "before" (step 0), "after" (the last), "step-N"."""
-    return "before" if step == 0 else "after" if step == steps else "step-%d" % step
+    """Checkpoint the eight variables as folder/tag ("before", "step-N" or "after"), facts into run.json
+    (checkpoints.py); folder None: nothing saved. Returns the facts, with the seed and the date."""
+    return checkpoints.save(saver, folder, tag, **facts)
 
 
 def restore_model(tag="after", model_dir=MODEL_DIR):
     """Load the weights saved before or after training (or at a snapshot step, "step-N") into the
     default session; returns run.json."""
-    try:
-        with open(os.path.join(model_dir, "run.json"), encoding="utf-8") as f:
-            facts = json.load(f)
-        saver.restore(tf.compat.v1.get_default_session(), os.path.join(model_dir, tag))
-    except (OSError, ValueError, KeyError, tf.errors.OpError) as e:
-        sys.exit("error: %s: not a whole model saved by a training run (%s)" % (model_dir, str(e).splitlines()[0]))
-    return facts
-
-
-def describe_run(facts):
-    """One line saying which training run a saved model comes from."""
-    return "model/: %d training steps, seed %s, test accuracy %.4f, trained %s" % (
-        facts["steps"], facts["seed"], facts["test_accuracy"], facts["date"])
-
-
-"""
-TensorBoard (the training as TensorFlow's mnist_with_summaries.py logs it), with --logdir
-"""
-
-def open_log(logdir):
-    """A FileWriter, with the graph, in a new sub-folder of logdir named by the date and time."""
-    name = datetime.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-    for attempt in itertools.count():
-        path = os.path.join(logdir, name + ("_%d" % attempt if attempt else ""))
-        try:
-            os.makedirs(path)
-            break
-        except FileExistsError:
-            continue
-    return tf.compat.v1.summary.FileWriter(path, tf.compat.v1.get_default_graph())
-
-
-def log_scalars(writer, step, **values):
-    writer.add_summary(tf.compat.v1.Summary(value=[tf.compat.v1.Summary.Value(tag=tag, simple_value=value)
-                                                   for tag, value in values.items()]), step)
-
-
-def log_layers(writer, step, outputs):
-    """The layers' tiles of each input, as save_image lays them out ([layer][input] -> channels), as PNGs."""
-    values = []
-    for (name, _), layer_images in zip(LAYERS, outputs):
-        for i, images in enumerate(layer_images):
-            tile = tile_images(images)
-            png = io.BytesIO()
-            Image.fromarray(tile).save(png, "PNG")
-            values.append(tf.compat.v1.Summary.Value(tag="%s/%02d" % (name, i), image=tf.compat.v1.Summary.Image(
-                height=tile.shape[0], width=tile.shape[1], colorspace=1, encoded_image_string=png.getvalue())))
-    writer.add_summary(tf.compat.v1.Summary(value=values), step)
-
-
-"""
-bfloat16 (--bf16): oneDNN's automatic mixed precision, where the CPU computes in bfloat16
-"""
-
-BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
-
-
-def cpu_info():
-    """This CPU's model name and its set of flags, from /proc/cpuinfo (elsewhere: the platform's name, no flags)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return platform.processor(), set()
-    field = lambda name: next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), "")
-    return field("model name") or platform.processor(), set(field("flags").split())
-
-
-def cpu_has_bf16():
-    """Whether this CPU has bfloat16 instructions (avx512_bf16 or amx_bf16 among /proc/cpuinfo's flags)."""
-    return bool(BF16_FLAGS & cpu_info()[1])
-
-
-def bf16_here():
-    """Whether --bf16 trains in bfloat16 here: the CPU has bfloat16 instructions and TensorFlow runs its
-    oneDNN kernels (the rewrite is oneDNN's: with TF_ENABLE_ONEDNN_OPTS=0 it does nothing)."""
-    return cpu_has_bf16() and onednn.enabled()
-
-
-def training_config(bf16=False):
-    """The session settings for training: with bf16, TensorFlow's graph rewrite to oneDNN bfloat16 (the
-    convolutions and matrix products in bfloat16; the variables, Adam and the loss stay float32). Says
-    in one line on stderr when bf16 was asked for and can't be had here (float32 then), or when it was
-    not asked for and the CPU has it.
-
-    One inter-op thread: on 2 cores TensorFlow's two thread pools (one per op, one inside each op)
-    oversubscribe them; one pool of ops in turn is as fast or a little faster (README, Performance),
-    with the same numbers.
-    """
-    config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=1)
-    if bf16 and not bf16_here():
-        print("--bf16: %s: training in float32" % (
-            "TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs" if cpu_has_bf16()
-            else "this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)"), file=sys.stderr)
-    elif bf16:
-        config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 = rewriter_config_pb2.RewriterConfig.ON
-    elif bf16_here():
-        print("note: this CPU computes in bfloat16: --bf16 trains about 1.5 times as fast here (see README)",
-              file=sys.stderr)
-    return config
-
-
-def precision_of(session):
-    """"bfloat16" where the session was made with training_config(bf16=True) where bf16_here(), else "float32"."""
-    rewrite = session._config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 if session._config else 0
-    return "bfloat16" if rewrite == rewriter_config_pb2.RewriterConfig.ON else "float32"
+    return checkpoints.restore(saver, tag, model_dir)
 
 
 def train_first(steps, logdir=None, bf16=False):
@@ -326,9 +158,10 @@ SNAPSHOT_TEST_DIGITS = 1000
 
 
 def mean_h_pool2_flat():
-    """The mean h_pool2_flat of the first 1,000 training digits, which the page's int8 W_fc1 needs (run_page).
-    (0.05 s a snapshot step on 2 cores, half of 2,000's: a short run's page costs under 3% of it.)"""
-    return h_pool2_flat.eval(feed_dict={x: mnist.train.images[:1000]}).mean(axis=0)
+    """The mean h_pool2_flat of the first 500 training digits, which the page's int8 W_fc1 needs (run_page):
+    0.03 s a snapshot step on 2 cores, against 0.1 s for 2,000, so that the page costs a short run
+    little (docs/performance.md)."""
+    return h_pool2_flat.eval(feed_dict={x: mnist.train.images[:500]}).mean(axis=0)
 
 
 def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir=IMAGES_DIR):
@@ -336,19 +169,21 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir
 
     At each step i of snapshot_steps(steps) (before step i; the last one after training) it measures
     the test accuracy (on the first SNAPSHOT_TEST_DIGITS test digits, and on all of them at the last
-    step), saves the weights in model_dir as checkpoint_name(i, steps) and, with snapshot, calls snapshot(i). model_dir (None: nothing saved) replaces the previous run's as a
-    whole once this run is complete; its run.json lists the snapshots with their test accuracies.
+    step), saves the weights in model_dir as checkpoint_name(i, steps) and, with snapshot, calls
+    snapshot(i). model_dir (None: nothing saved) replaces the previous run's as a whole once this run
+    is complete; its run.json lists the snapshots with their test accuracies.
     With logdir, the step lines' values, the test accuracies, the variables' histograms and what
     snapshot returns (layer outputs, [layer][input]) are logged for TensorBoard. With page_dir
     (images/; None: none), 6.html follows the run there from its first step (run_page.RunPage).
     """
     marks = set(snapshot_steps(steps))
     snapshots = []  # [{"step", "test_accuracy", "test_digits", "checkpoint"}], for run.json
-    run_id = "%s-%d" % (datetime.datetime.now().isoformat(timespec="seconds"), os.getpid())
+    started = datetime.datetime.now().isoformat(timespec="seconds")
+    run_id = "%s-%d" % (started, os.getpid())  # which run a page's files belong to
     # 学習を見る (watch it learn): the page of this run, in the reader's browser while it trains
     page = page_dir and RunPage(
         page_dir, run_id, steps, "training now: %d steps, seed %s, started %s" % (
-            steps, tf.compat.v1.get_default_graph().seed, run_id.rsplit("-", 1)[0]),
+            steps, tf.compat.v1.get_default_graph().seed, started),
         page_digits(mnist.test.images[:10], mnist.test.labels[:10]),
         lambda: tf.compat.v1.get_default_session().run(VARIABLES), mean_h_pool2_flat)
 
@@ -368,7 +203,7 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir
             log_scalars(writer, i, **{"test accuracy": test_accuracy})
             writer.add_summary(histograms.eval(), i)
             if outputs:
-                log_layers(writer, i, outputs)
+                log_layers(writer, i, [name for name, _ in LAYERS], outputs)
         return test_accuracy
 
     log = contextlib.closing(open_log(logdir)) if logdir else contextlib.nullcontext()  # closed whatever happens

@@ -14,6 +14,7 @@ import pytest
 import tensorflow as tf
 
 import cnn
+import cpu_settings
 
 
 def on_a_terminal(repo, steps, stdout_too=False):
@@ -59,21 +60,21 @@ def test_bf16_trains_in_bfloat16_where_the_cpu_has_it(repo):
     result = repo.run("0.py", "--steps", "100", "--seed", "3", "--bf16")
     with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
         run = json.load(f)
-    if cnn.bf16_here():
+    if cpu_settings.bf16_here():
         assert run["precision"] == "bfloat16" and "--bf16" not in result.stderr
     else:
         assert run["precision"] == "float32"
         why = ("TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs"
-               if cnn.cpu_has_bf16() else "this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)")
+               if cpu_settings.cpu_has_bf16() else "this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)")
         assert "--bf16: %s: training in float32" % why in result.stderr.splitlines()
     assert run["test_accuracy"] > 0.75, "bfloat16 learns as float32 does (0.85 after 100 steps)"
     assert "step/s" not in result.stderr, "no progress bar where stderr is not a terminal"
 
 
 def test_without_bf16_the_run_is_float32_and_a_bf16_cpu_is_told_of_the_flag(monkeypatch, capsys):
-    monkeypatch.setattr(cnn.onednn, "enabled", lambda: True)  # as with either kernel family
+    monkeypatch.setattr(cpu_settings.onednn, "enabled", lambda: True)  # as with either kernel family
     for has in (True, False):
-        monkeypatch.setattr(cnn, "cpu_has_bf16", lambda: has)
+        monkeypatch.setattr(cpu_settings, "cpu_has_bf16", lambda: has)
         config = cnn.training_config(False)
         told = capsys.readouterr().err
         assert ("--bf16 trains about 1.5 times as fast here" in told) == has
@@ -84,7 +85,7 @@ def test_without_bf16_the_run_is_float32_and_a_bf16_cpu_is_told_of_the_flag(monk
     assert capsys.readouterr().err.startswith("--bf16: this CPU has no bfloat16 instructions")
 
 
-@pytest.mark.skipif(not cnn.bf16_here(), reason="no bfloat16 here (the CPU's instructions and oneDNN's kernels)")
+@pytest.mark.skipif(not cpu_settings.bf16_here(), reason="no bfloat16 here (the CPU's instructions and oneDNN's kernels)")
 def test_bf16_rewrites_the_graph_to_bfloat16():
     with tf.compat.v1.Session(config=cnn.training_config(True)) as sess:
         assert cnn.precision_of(sess) == "bfloat16"
