@@ -282,8 +282,13 @@ def test_the_page_follows_a_run_while_it_runs(browser, repo):
     # The step rises, the slider gains steps, and the Training step column follows the newest.
     view.wait_for_function("window.explorer.training().step > %d" % (first["step"] + 20))
     view.wait_for_function("window.explorer.steps().length >= 3", timeout=60000)
-    view.wait_for_function("window.explorer.steps().some((s) => s % 100 !== 0)", timeout=60000)  # a live step
-    view.wait_for_function("window.explorer.state().step === Math.max(...window.explorer.steps())")
+    # Each new step, the column on it: a live step (not a snapshot step), then the next snapshot step.
+    view.wait_for_function("window.explorer.steps().some((s) => s % 100 !== 0) && "
+                           "window.explorer.state().step === Math.max(...window.explorer.steps())", timeout=60000)
+    newest = max(view.evaluate("window.explorer.steps()"))
+    view.wait_for_function("Math.max(...window.explorer.steps()) > %d && "
+                           "window.explorer.state().step === Math.max(...window.explorer.steps())" % newest,
+                           timeout=60000)
     assert "steps/s" in view.locator("#training").inner_text() and "left" in view.locator("#training").inner_text()
     # The reader moves the slider: it stays there while new steps come, until "Follow the run".
     view.evaluate("window.explorer.setStep(0)")

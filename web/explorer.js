@@ -306,7 +306,6 @@
     const labels = {step: "step-label", "compare-step": "compare-label"};
     for (const id of ["step", "compare-step"]) {
       const slider = $(id), s = run.steps[slider.value];
-      slider.max = Math.max(run.steps.length - 1, 0);
       slider.disabled = run.steps.length === 0;
       $(labels[id]).textContent = s ? "step " + s.step.toLocaleString("en-US") + ", " + accuracyText(s)
         : "waiting for the weights before training";
@@ -317,6 +316,7 @@
 
   // Puts the slider on this step (an index of run.steps) and draws it once its weights are here.
   function moveTo(id, index) {
+    for (const slider of ["step", "compare-step"]) $(slider).max = Math.max(run.steps.length - 1, 0); // before a value
     $(id).value = index;
     showSteps();
     const entry = run.steps[index];
@@ -331,6 +331,7 @@
     for (const s of following ? [compare] : [main, compare]) if (s && !steps.some((t) => t.step === s.step)) steps.push(s);
     steps.sort((a, b) => a.step - b.step);
     run.steps = steps;
+    $("compare-step").max = Math.max(steps.length - 1, 0);
     $("compare-step").value = compare ? steps.findIndex((t) => t.step === compare.step) : 0;
     moveTo("step", following || !main ? steps.length - 1 : steps.findIndex((t) => t.step === main.step));
   }
