@@ -200,9 +200,10 @@ def log_costs(sess, repeats=5):
 def live_page_costs(sess, train_rate, repeats=3):
     """Seconds of the live page's work in a run (run_page.RunPage), each timed here (medians): its start
     (6.html and its files), a snapshot step's weights, a progress line, live weights; and from them
-    its share of the time of a run of 500, 2,000 and 20,000 steps at train()'s rate, with the run's
-    snapshot steps, a progress line every PROGRESS_S seconds and live weights every LIVE_S seconds.
-    Timed event by event, as log_costs does: short windows would put a snapshot step in each."""
+    its seconds in a run of 500, 2,000 and 20,000 steps and their share of its training's time at
+    train()'s rate, with the run's snapshot steps, a progress line every PROGRESS_S seconds and live
+    weights every LIVE_S seconds. Timed event by event, as log_costs does: short windows would put a
+    snapshot step in each. (A whole run takes longer than its training: see --overhead-steps.)"""
     with tempfile.TemporaryDirectory() as folder:
         page = run_page.RunPage(folder, "bench", 20000, "bench", run_page.page_digits(mnist.test.images[:10], mnist.test.labels[:10]),
                                 lambda: sess.run(cnn.VARIABLES), cnn.mean_h_pool2_flat)
@@ -218,9 +219,10 @@ def live_page_costs(sess, train_rate, repeats=3):
     costs = {"start_s": start, "snapshot_s": snapshot, "progress_s": progress, "live_s": live_s}
     for steps in (500, 2000, 20000):
         seconds = steps / train_rate
-        costs["share_of_%d_steps" % steps] = (start + len(cnn.snapshot_steps(steps)) * snapshot
-                                              + seconds / run_page.PROGRESS_S * progress
-                                              + seconds / run_page.LIVE_S * live_s) / seconds
+        costs["seconds_in_%d_steps" % steps] = (start + len(cnn.snapshot_steps(steps)) * snapshot
+                                                + seconds / run_page.PROGRESS_S * progress
+                                                + int(seconds / run_page.LIVE_S) * live_s)
+        costs["share_of_%d_steps" % steps] = costs["seconds_in_%d_steps" % steps] / seconds
     return costs
 
 
@@ -630,8 +632,9 @@ rows = [
     ("live page: a snapshot step's weights (s)", live_page["snapshot_s"]),
     ("live page: a progress line (s)", live_page["progress_s"]),
     ("live page: live weights (s)", live_page["live_s"]),
-] + [("live page: share of a %d-step run (%%)" % steps, 100 * live_page["share_of_%d_steps" % steps])
-     for steps in (500, 2000, 20000)] + [
+] + [row for steps in (500, 2000, 20000) for row in [
+    ("live page: in a %d-step run (s)" % steps, live_page["seconds_in_%d_steps" % steps]),
+    ("  of its training's time (%)", 100 * live_page["share_of_%d_steps" % steps])]] + [
     ("FLOP per step (GFLOP)", table["step_gflop"]),
     ("step rate (GFLOP/s)", step_gflops),
     ("float32 matmul 2048 (GFLOP/s)", matmul),
