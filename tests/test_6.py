@@ -336,3 +336,15 @@ def test_a_killed_runs_page_says_it_stopped(browser, repo):
     assert view.evaluate("window.explorer.steps()")[0] == 0, "it keeps what it has"
     context.close()
     assert not errors, errors
+
+
+def test_a_run_removes_the_temporaries_a_killed_run_left(tmp_path):
+    import run_page
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process that no longer runs: a run killed while it wrote
+    left = tmp_path / (".6_live.js.%d.x1y2.tmp" % dead.pid)
+    writing = tmp_path / (".6_live.js.%d.a1b2.tmp" % os.getpid())  # a run still going on, writing now
+    for path in (left, writing, tmp_path / "6_live.js"):
+        path.write_text("explorerLive({});")
+    run_page.remove_leftovers(str(tmp_path))
+    assert sorted(os.listdir(tmp_path)) == sorted([writing.name, "6_live.js"])
