@@ -3,7 +3,9 @@
 make a layer's output into the article's tiles of 8 to a row with gray gaps.
 
 The sheets, timelines and heat maps that the scripts compose from them are in drawing.py; the pages
-in pages.py. Importing this module builds no graph and reads no data.
+in pages.py. Besides the article's: save_atomically, through which every file is written, and
+process_runs, with which a run tells a killed run's temporaries from those of a run going on.
+Importing this module builds no graph and reads no data.
 """
 
 import os
