@@ -152,7 +152,7 @@ def train_first(steps, logdir=None, bf16=False):
 
 
 # While training, each snapshot's test accuracy is measured on the first 1,000 test digits: a tenth of
-# the article's 10,000, so that a short run costs what the article's loop costs (docs: Performance).
+# the article's 10,000, so that a short run costs what the article's loop costs (docs/performance.md).
 # The last step's is the article's own line, on all 10,000.
 SNAPSHOT_TEST_DIGITS = 1000
 

@@ -42,7 +42,7 @@ def training_config(bf16=False):
     not asked for and the CPU has it.
 
     One inter-op thread: on 2 cores TensorFlow's two thread pools (one per op, one inside each op)
-    oversubscribe them; one pool of ops in turn is as fast or a little faster (README, Performance),
+    oversubscribe them; one pool of ops in turn is as fast or a little faster (docs/performance.md),
     with the same numbers.
     """
     config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=1)
@@ -53,7 +53,7 @@ def training_config(bf16=False):
     elif bf16:
         config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 = rewriter_config_pb2.RewriterConfig.ON
     elif bf16_here():
-        print("note: this CPU computes in bfloat16: --bf16 trains about 1.5 times as fast here (see README)",
+        print("note: this CPU computes in bfloat16: --bf16 trains about 1.5 times as fast here (see docs/performance.md)",
               file=sys.stderr)
     return config
 
