@@ -110,25 +110,39 @@ save_image("4_classes.png", classes * 255, cols=10)
 print("class models, the trained network's probability for their own digit: %s"
       % ", ".join("%d %.3f" % (d, p) for d, p in enumerate(probabilities)))
 
-write_page("4.html", "%s; images made %s" % (describe_run(run), datetime.datetime.now().strftime("%Y-%m-%d %H:%M")), [
-    ("Patterns: the input each channel answers to most", [
-        (f, "%s, %s training: per channel (8 to a row, channel 0 at the top left), the input in [0, 1] that "
-            "maximises its unit at the centre of the map (the neuron objective; before its ReLU), shown as what "
-            "that unit sees: its %dx%d receptive field, enlarged (black 0, white 1)."
-         % (name, tag, receptive_field(layer)[0], receptive_field(layer)[0]))
+made = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+field = {name: "{0}x{0}".format(receptive_field(layer)[0]) for name, layer in CHANNEL_LAYERS}  # its side
+chances = ", ".join("%.0f%%" % (100 * p) for p in probabilities)
+write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、画像作成 %s" % (describe_run(run, "ja"), made)), [
+    (("Patterns: the input each channel answers to most", "パターン: 各チャンネルがいちばん強く反応する入力"), [
+        (f, ("%s, %s training: per channel (8 to a row, channel 0 at the top left), the input in [0, 1] that "
+             "maximises its unit at the centre of the map (the neuron objective; before its ReLU), shown as what "
+             "that unit sees: its %s receptive field, enlarged (black 0, white 1)." % (name, tag, field[name]),
+             "%s、学習%s: チャンネルごと (1 行に 8 つ、左上がチャンネル 0) に、マップ中央のユニット (ReLU の前) を"
+             "最大にする [0, 1] の入力。そのユニットが見る範囲 (%s の受容野) を拡大 (黒 0、白 1)。"
+             % (name, {"before": "前", "after": "後"}[tag], field[name])))
         for name, layer in CHANNEL_LAYERS for tag in ("before", "after")
         for f in ["4_%s_%s_patterns.png" % (tag, name)]]),
-    ("Top patches: where each channel fires hardest in the test images", [
-        ("4_%s_top.png" % name, "%s, per channel: its pattern, then the %d test images where it fires hardest, "
-                                "cropped to what it sees there (its %dx%d receptive field)%s."
-         % (name, TOP, receptive_field(layer)[0], receptive_field(layer)[0],
-            ", then its 5x5 filter (gray 0, white +, black -)" if name == "h_conv1" else ""))
+    (("Top patches: where each channel fires hardest in the test images",
+      "トップパッチ: テスト画像の中で各チャンネルがいちばん強く反応した場所"), [
+        ("4_%s_top.png" % name, ("%s, per channel: its pattern, then the %d test images where it fires hardest, "
+                                 "cropped to what it sees there (its %s receptive field)%s."
+                                 % (name, TOP, field[name], ", then its 5x5 filter (gray 0, white +, black -)"
+                                    if name == "h_conv1" else ""),
+                                 "%s、チャンネルごと: そのパターン、続いていちばん強く反応した %d 枚のテスト画像を、"
+                                 "そこで見ている範囲 (%s の受容野) で切り抜いたもの%s。"
+                                 % (name, TOP, field[name], "、最後に 5x5 のフィルタ (灰色 0、白 +、黒 -)"
+                                    if name == "h_conv1" else "")))
         for name, layer in CHANNEL_LAYERS]),
-    ("Digits: which digits each channel answers to", [
-        ("4_digits.png", "Per channel (rows) and digit (columns): its strongest response, averaged over the "
-                         "test images of that digit, over the layer's average for that digit; each row from its "
-                         "own minimum (black) to its maximum (white).")]),
-    ("Class models: the input each digit's logit likes best", [
-        ("4_classes.png", "Digits 0 to 9: the input in [0, 1] that maximises y_logits[digit]; the trained network "
-                          "gives them %s." % ", ".join("%.0f%%" % (100 * p) for p in probabilities))]),
+    (("Digits: which digits each channel answers to", "数字: 各チャンネルがどの数字に反応するか"), [
+        ("4_digits.png", ("Per channel (rows) and digit (columns): its strongest response, averaged over the "
+                          "test images of that digit, over the layer's average for that digit; each row from its "
+                          "own minimum (black) to its maximum (white).",
+                          "チャンネル (行) と数字 (列) ごと: その数字のテスト画像で平均したいちばん強い応答を、"
+                          "その数字での層全体の平均で割ったもの。各行はその行の最小 (黒) から最大 (白) まで。"))]),
+    (("Class models: the input each digit's logit likes best", "クラスモデル: 各数字のロジットがいちばん大きくなる入力"), [
+        ("4_classes.png", ("Digits 0 to 9: the input in [0, 1] that maximises y_logits[digit]; the trained network "
+                           "gives them %s." % chances,
+                           "数字 0 〜 9: y_logits[数字] を最大にする [0, 1] の入力。学習後のネットワークが"
+                           "それぞれに与える確率は %s。" % chances))]),
 ])

@@ -41,6 +41,13 @@ HOW_TO_READ = ("HiResCAM (gradient x activation, place by place): where the answ
                "gradient over the map first, and on this network often puts its peak off the digit.)")
 SANITY = ("After vs before training, rank correlation of the saliency maps %.2f, of HiResCAM on h_pool1 %.2f, "
           "on h_conv2 %.2f (near 1: a map shows the input, not what the network learned).")
+# The same, in Japanese, for 5.html (the sheets keep the English)
+HOW_TO_READ_JA = ("HiResCAM (勾配 × 活性化を場所ごとに): 答えのロジットがどこから来たか。赤から黄色ほど強い。"
+                  "h_pool1 では (各場所が 6x6 ピクセルを見る): どの線か。h_conv2 では (14x14 ピクセル): 決め手になった"
+                  "形の中心。ループの穴のこともある。(Grad-CAM は各チャンネルの勾配を先にマップ全体で平均するので、"
+                  "このネットワークではピークが数字の外に出ることが多い。)")
+SANITY_JA = ("学習後と学習前の順位相関: サリエンシーマップ %.2f、h_pool1 の HiResCAM %.2f、h_conv2 の HiResCAM %.2f "
+             "(1 に近ければ、マップが見せているのはネットワークが学んだことではなく入力そのもの)。")
 
 # 入力 (the inputs): the reader's images, made into MNIST digits; or the first 10 test digits
 inputs, failed = [], False
@@ -84,8 +91,8 @@ if inputs:
         used.add(safe)
         probabilities = looks["after"]["probabilities"][i]
         ranked = np.argsort(-probabilities, kind="stable")[:3]
-        answer = "%s: %d (%.1f%%), then %d (%.1f%%), %d (%.1f%%)" % (
-            name, *[v for d in ranked for v in (d, 100 * probabilities[d])])
+        top3 = [v for d in ranked for v in (d, 100 * probabilities[d])]
+        answer = "%s: %d (%.1f%%), then %d (%.1f%%), %d (%.1f%%)" % (name, *top3)
         print(answer)
         # The sanity check (Adebayo et al. 2018): does each map change when the weights are random?
         correlations = tuple(rank_correlation(looks["after"][m][i], looks["before"][m][i]) for m in MAPS)
@@ -98,8 +105,11 @@ if inputs:
             [("%s\ntraining" % tag, looks[tag]["probabilities"][i], *[looks[tag][m][i] for m in MAPS])
              for tag in ("after", "before")],
             "%s\n%s" % (HOW_TO_READ, SANITY % correlations), layers))
-        sheets.append(("5_%s.png" % safe, "%s. %s %s" % (answer, SANITY % correlations, HOW_TO_READ.replace("\n", " "))))
+        sheets.append(("5_%s.png" % safe, (
+            "%s. %s %s" % (answer, SANITY % correlations, HOW_TO_READ.replace("\n", " ")),
+            "%s: %d (%.1f%%)、次に %d (%.1f%%)、%d (%.1f%%)。%s %s" % (name, *top3, SANITY_JA % correlations, HOW_TO_READ_JA))))
 
-    write_page("5.html", "%s. Per image: what the network answers and why, after and before training."
-                     % describe_run(run), [("Your digits", sheets)])
+    write_page("5.html", ("%s. Per image: what the network answers and why, after and before training." % describe_run(run),
+                          "%s。画像ごとに: ネットワークの答えとその理由、学習後と学習前。" % describe_run(run, "ja")),
+               [(("Your digits", "あなたの数字"), sheets)])
 sys.exit(1 if failed else 0)

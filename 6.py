@@ -7,7 +7,8 @@ into images/ a page that opens from the file system, with no server and no netwo
   6.html               the page: a pad to draw on, the digit as the network sees it, every layer's
                        tile and the ten probabilities, for two snapshot steps side by side
   6_network.js         the network's forward pass and the preprocessing, in plain JavaScript
-  6_explorer.js, 6_explorer.css, pages.css  the page's code and style (copied from web/)
+  6_explorer.js, 6_explorer.css, pages.css, lang.js  the page's code, its style and its language
+                       (English or Japanese, as the browser prefers; copied from web/)
   6_run.js             the run: its snapshot steps and their test accuracies, 10 test digits, and
                        4.py's patterns and top patches where 4.py has run for this model
   6_weights_STEP.js    the weights at each snapshot step (W_fc1 as int8 with a scale per column)
@@ -59,7 +60,7 @@ if os.path.exists(saved):
                                "top": b64(found[name + "_top"], np.uint8)}
                         for name in ("h_conv1", "h_conv2")}
 
-write_run(IMAGES_DIR, {"run": run_id, "summary": describe_run(run), "steps": steps,
+write_run(IMAGES_DIR, {"run": run_id, "summary": [describe_run(run), describe_run(run, "ja")], "steps": steps,
                        "digits": page_digits(mnist.test.images[:10], mnist.test.labels[:10]), "channels": channels,
                        "running": False}, weights)
 

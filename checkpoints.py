@@ -97,7 +97,8 @@ def restore(saver, tag, model_dir):
     return facts
 
 
-def describe_run(facts):
-    """One line saying which training run a saved model comes from."""
-    return "model/: %d training steps, seed %s, test accuracy %.4f, trained %s" % (
-        facts["steps"], facts["seed"], facts["test_accuracy"], facts["date"])
+def describe_run(facts, lang="en"):
+    """One line saying which training run a saved model comes from (lang "ja": in Japanese, for the pages)."""
+    line = ("model/: 学習 %d ステップ、seed %s、テスト精度 %.4f、学習日時 %s" if lang == "ja"
+            else "model/: %d training steps, seed %s, test accuracy %.4f, trained %s")
+    return line % (facts["steps"], facts["seed"], facts["test_accuracy"], facts["date"])

@@ -181,9 +181,10 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir
     started = datetime.datetime.now().isoformat(timespec="seconds")
     run_id = "%s-%d" % (started, os.getpid())  # which run a page's files belong to
     # 学習を見る (watch it learn): the page of this run, in the reader's browser while it trains
+    seed = tf.compat.v1.get_default_graph().seed
     page = page_dir and RunPage(
-        page_dir, run_id, steps, "training now: %d steps, seed %s, started %s" % (
-            steps, tf.compat.v1.get_default_graph().seed, started),
+        page_dir, run_id, steps, ("training now: %d steps, seed %s, started %s" % (steps, seed, started),
+                                  "学習中: %d ステップ、seed %s、開始 %s" % (steps, seed, started)),
         page_digits(mnist.test.images[:10], mnist.test.labels[:10]),
         lambda: tf.compat.v1.get_default_session().run(VARIABLES), mean_h_pool2_flat)
 
@@ -240,5 +241,5 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir
             page.stopped()
         raise
     if page:
-        page.end(describe_run(facts))
+        page.end((describe_run(facts), describe_run(facts, "ja")))
     return test_accuracy

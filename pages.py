@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """The pages in images/: those that show the scripts' pictures (index.html, 4.html, 5.html), and
 6.py's explorer (6.html, made from its files in web/), all linked to each other and sharing one
-style sheet, web/pages.css."""
+style sheet, web/pages.css, and one script, web/lang.js: each text is written in English and in
+Japanese, and the page shows the reader's language (the browser's preference, or the switch)."""
 
 import html
 import os
@@ -14,33 +15,46 @@ from tools import IMAGES_DIR, ROOT, save_atomically
 WEB_DIR = os.path.join(ROOT, "web")  # the pages' style sheet, and 6.html's own HTML, CSS and JavaScript
 
 
-PAGES = [("index.html", "3.py: the layers before and after"), ("4.html", "4.py: what each channel learned"),
-         ("5.html", "5.py: your own digit"), ("6.html", "6.py: draw a digit, see every layer")]
-NAV_START = '<p class="nav">'  # the line of links between the pages
+PAGES = [("index.html", ("3.py: the layers before and after", "3.py: 学習前と学習後の各層")),
+         ("4.html", ("4.py: what each channel learned", "4.py: 各チャンネルが学習したもの")),
+         ("5.html", ("5.py: your own digit", "5.py: あなたの数字")),
+         ("6.html", ("6.py: draw a digit, see every layer", "6.py: 数字を描いて各層を見る"))]
+NAV_START = '<p class="nav">'  # the line of links between the pages, and the language switch
+SHARED = ("6.html", "pages.css", "lang.js")  # web/'s files that keep their names in images/ (the others: 6_*)
+
+
+def both(text):
+    """HTML of a text: (English, Japanese) as two spans, the page shows one (lang.js); a str is both."""
+    if isinstance(text, str):
+        return html.escape(text)
+    return '<span lang="en">%s</span><span lang="ja">%s</span>' % tuple(html.escape(t) for t in text)
 
 
 def write_page(file_name, summary, sections):
     """A static page in images/: the summary at the top, then per section its images, with captions.
 
-    sections: [(heading, [file name or (file name, caption)])]; a bare name is its own caption. Small
+    sections: [(heading, [file name or (file name, caption)])]; a bare name is its own caption. The
+    summary, headings and captions are (English, Japanese), or one str for both (a file name). Small
     images are shown enlarged, pixels crisp. The pages that exist link to each other: the others'
     lines of links are brought up to date too.
     """
     title = dict(PAGES)[file_name]
     parts = ["<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">',
-             "<title>tf-cnn-image: %s</title>" % html.escape(title), '<link rel="stylesheet" href="pages.css">',
-             "</head>", "<body>", "<h1>tf-cnn-image: %s</h1>" % html.escape(title),
-             NAV_START, "<p>%s</p>" % html.escape(summary)]
+             '<title data-ja="tf-cnn-image: %s">tf-cnn-image: %s</title>' % (html.escape(title[1]), html.escape(title[0])),
+             '<link rel="stylesheet" href="pages.css">', '<script src="lang.js"></script>',
+             "</head>", "<body>", "<h1>tf-cnn-image: %s</h1>" % both(title),
+             NAV_START, "<p>%s</p>" % both(summary)]
     for heading, items in sections:
-        parts.append("<h2>%s</h2>" % html.escape(heading))
+        parts.append("<h2>%s</h2>" % both(heading))
         for item in items:
             name, caption = (item, item) if isinstance(item, str) else item
             with Image.open(os.path.join(IMAGES_DIR, name)) as image:
                 width = image.width * max(1, 480 // image.width)
             parts.append('<figure><img src="{0}" width="{1}" alt="{0}"><figcaption>{2}</figcaption></figure>'
-                         .format(html.escape(name), width, html.escape(caption)))
+                         .format(html.escape(name), width, both(caption)))
     parts += ["</body>", "</html>", ""]
-    copy_web("pages.css", "pages.css")
+    for name in SHARED[1:]:
+        copy_web(name, name)
     save_text(file_name, "\n".join(parts))
     link_pages()
 
@@ -49,21 +63,23 @@ def write_explorer(data, folder=IMAGES_DIR):
     """6.html and its files, copied from web/ into folder (images/: 6.html, 6_explorer.js, ...), and
     data: {file name: JavaScript}."""
     for name in sorted(os.listdir(WEB_DIR)):
-        copy_web(name, name if name in ("6.html", "pages.css") else "6_" + name, folder)
+        copy_web(name, name if name in SHARED else "6_" + name, folder)
     for name, script in data.items():
         save_text(name, script, folder)
     link_pages(folder)
 
 
 def link_pages(folder=IMAGES_DIR):
-    """Link each page that exists to the others that exist, on its line that starts with NAV_START."""
+    """Link each page that exists to the others that exist, on its line that starts with NAV_START,
+    after the language switch (lang.js)."""
     for page, _ in PAGES:
         if os.path.exists(os.path.join(folder, page)):
             with open(os.path.join(folder, page), encoding="utf-8") as f:
                 lines = f.read().split("\n")
-            links = ['<a href="{0}">{1}</a>'.format(name, html.escape(text)) for name, text in PAGES
+            links = ['<a href="{0}">{1}</a>'.format(name, both(text)) for name, text in PAGES
                      if name != page and os.path.exists(os.path.join(folder, name))]
-            nav = NAV_START + ("See also: %s</p>" % ", ".join(links) if links else "</p>")
+            nav = NAV_START + '<button id="lang" type="button">日本語</button>' + (
+                "%s %s</p>" % (both(("See also:", "ほかのページ:")), ", ".join(links)) if links else "</p>")
             lines = [nav if line.startswith(NAV_START) else line for line in lines]
             save_text(page, "\n".join(lines), folder)
 

@@ -61,9 +61,9 @@ def page_digits(images, labels):
 
 
 def write_run(folder, run, weights=None, live=None):
-    """6.html and its files in folder: the run (6_run.js: {run, summary, steps: [{step, test_accuracy,
-    test_digits, file}], digits, channels, running}), weights {file name: script}, and 6_live.js (what
-    the page polls: live, or the run as it stands)."""
+    """6.html and its files in folder: the run (6_run.js: {run, summary: [English, Japanese], steps:
+    [{step, test_accuracy, test_digits, file}], digits, channels, running}), weights {file name:
+    script}, and 6_live.js (what the page polls: live, or the run as it stands)."""
     weights = weights or {}
     last = run["steps"][-1]["step"] if run["steps"] else 0
     live = live or {"run": run["run"], "running": run["running"], "stopped": False, "step": last, "steps": last,

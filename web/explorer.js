@@ -5,7 +5,7 @@
 // 6_weights_STEP.js calls explorerWeights(), loaded when its step is first wanted, and 6_live.js,
 // read again every second while the run goes on, calls explorerLive() with its progress, its new
 // steps and the weights as they are now (6_weights_live.js). All are <script> tags: browsers
-// refuse fetch() of local files.
+// refuse fetch() of local files. Every text it writes is in English or Japanese, as lang.js says.
 "use strict";
 
 (function () {
@@ -29,6 +29,8 @@
   let watched = false; // the page was opened while its run was training: it tells how the run went
 
   const $ = (id) => document.getElementById(id);
+  const T = (en, ja) => window.pageLang.pick(en, ja); // a text in the page's language
+  const number = (n) => n.toLocaleString("en-US"); // 20,000 in both
 
   // --- data ---
 
@@ -103,7 +105,8 @@
     const rows = [["probabilities"]].concat(LAYERS, [["h_fc1"]]);
     for (const [name] of rows) {
       const tr = document.createElement("tr");
-      tr.innerHTML = "<th>" + name + "</th><td></td><td></td>";
+      tr.innerHTML = "<th" + (name === "probabilities" ? ' id="probabilities-title"' : "") + ">" + name +
+        "</th><td></td><td></td>";
       for (const [k, column] of [[1, "compare"], [2, "main"]]) {
         const cell = tr.children[k];
         if (name === "probabilities") {
@@ -126,16 +129,20 @@
   // measured on the first 1,000 test digits; the last step's on all of them (the article's line).
   // A live step's weights are those training had then, between two snapshot steps: no test accuracy.
   function accuracyText(s) {
-    if (s.live) return "the weights as they are now, while training";
+    if (s.live) return T("the weights as they are now, while training", "学習中の今の重み");
     const all = run.running ? 10000 : run.steps[run.steps.length - 1].test_digits;
-    return "test accuracy " + s.test_accuracy.toFixed(4) + " on " + (s.test_digits < all ? "the first " : "all ")
-      + s.test_digits.toLocaleString("en-US") + " test digits";
+    const accuracy = s.test_accuracy.toFixed(4), digits = number(s.test_digits);
+    return s.test_digits < all
+      ? T("test accuracy " + accuracy + " on the first " + digits + " test digits",
+          "テスト画像の最初の " + digits + " 枚でのテスト精度 " + accuracy)
+      : T("test accuracy " + accuracy + " on all " + digits + " test digits",
+          "テスト画像 " + digits + " 枚すべてでのテスト精度 " + accuracy);
   }
 
   function showColumn(column) {
     const {step, layers} = view[column];
     const entry = run.steps.find((s) => s.step === step);
-    $(column + "-title").textContent = "step " + step + (entry ? " (" + accuracyText(entry) + ")" : "");
+    $(column + "-title").textContent = T("step ", "ステップ ") + step + (entry ? " (" + accuracyText(entry) + ")" : "");
     for (const [name, side, channels] of LAYERS) {
       const canvas = $(column + "-" + name);
       const t = tile(layers[name], side, channels);
@@ -254,7 +261,7 @@
     const [, side, channels] = LAYERS.find(([n]) => n === name);
     const {step, layers} = view[column];
     $("channel").hidden = false;
-    $("channel-title").textContent = name + ", channel " + c + ", at step " + step;
+    $("channel-title").textContent = name + T(", channel " + c + ", at step " + step, "、チャンネル " + c + "、ステップ " + step);
     const body = $("channel-body");
     body.innerHTML = "";
     // A figure of pictures (gray, width, height), each css pixels wide, with one caption.
@@ -270,18 +277,20 @@
       body.appendChild(figure);
     };
     add([[channelImage(layers[name], side, channels, c), side, side]], 224,
-        "its " + side + "x" + side + " map for this input (times 255)");
+        T("its " + side + "x" + side + " map for this input (times 255)", "この入力でのマップ、" + side + "x" + side + " (255 倍)"));
     const conv = name.replace("pool", "conv"); // a pooling channel shows its convolution's channel
     const found = run.channels && run.channels[conv];
     if (found) {
       const size = found.size, bytes = network.bytes(found.patterns);
       add([[bytes.subarray(c * size * size, (c + 1) * size * size), size, size]], 112,
-          conv + "'s pattern (4.py): the input its centre unit answers to most, its " + size + "x" + size + " field");
+          T(conv + "'s pattern (4.py): the input its centre unit answers to most, its " + size + "x" + size + " field",
+            conv + " のパターン (4.py): 中央のユニットがいちばん強く反応する入力、" + size + "x" + size + " の受容野"));
       const top = network.bytes(found.top), per = found.count * size * size, patches = [];
       for (let k = 0; k < found.count; k++) {
         patches.push([top.subarray(c * per + k * size * size, c * per + (k + 1) * size * size), size, size]);
       }
-      add(patches, 56, "the " + found.count + " test patches where it fires hardest (4.py), after training");
+      add(patches, 56, T("the " + found.count + " test patches where it fires hardest (4.py), after training",
+                         "学習後、いちばん強く反応したテスト画像の " + found.count + " か所 (4.py)"));
     } else { // the weights that make it: 5x5 per input channel, gray 0, white +, black -
       const w = weights[step], inC = conv === "h_conv1" ? 1 : 32;
       const W = conv === "h_conv1" ? w.W_conv1 : w.W_conv2;
@@ -293,8 +302,10 @@
         for (let k = 0; k < 25; k++) gray.push(Math.round(128 + 127 * W[(k * inC + ci) * (inC === 1 ? 32 : 64) + c] / (largest || 1)));
         filters.push([gray, 5, 5]);
       }
-      add(filters, inC === 1 ? 112 : 40, conv + "'s 5x5 weights at this step" + (inC > 1 ? ", one per h_pool1 channel" : "") +
-          " (gray 0, white +, black -); run 4.py for its pattern and top patches");
+      add(filters, inC === 1 ? 112 : 40, T(conv + "'s 5x5 weights at this step" + (inC > 1 ? ", one per h_pool1 channel" : "") +
+          " (gray 0, white +, black -); run 4.py for its pattern and top patches",
+          "このステップでの " + conv + " の 5x5 の重み" + (inC > 1 ? " (h_pool1 のチャンネルごとに 1 つ)" : "") +
+          " (灰色 0、白 +、黒 -)。パターンとトップパッチは 4.py を実行すると出ます"));
     }
   }
 
@@ -307,8 +318,8 @@
     for (const id of ["step", "compare-step"]) {
       const slider = $(id), s = run.steps[slider.value];
       slider.disabled = run.steps.length === 0;
-      $(labels[id]).textContent = s ? "step " + s.step.toLocaleString("en-US") + ", " + accuracyText(s)
-        : "waiting for the weights before training";
+      $(labels[id]).textContent = s ? T("step ", "ステップ ") + number(s.step) + T(", ", "、") + accuracyText(s)
+        : T("waiting for the weights before training", "学習前の重みを待っています");
     }
     $("follow").hidden = following || !run.running;
     $("play").disabled = run.steps.length < 2;
@@ -338,15 +349,52 @@
 
   function time(seconds) {
     const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
-    return m ? m + " min " + s + " s" : s + " s";
+    return m ? m + T(" min ", " 分 ") + s + T(" s", " 秒") : s + T(" s", " 秒");
+  }
+
+  // The line over the sliders: how the run goes (training, the last word of 6_live.js), or that
+  // another run now writes here (newer).
+  let newer = false;
+  function showTraining() {
+    const line = $("training-text");
+    if (newer) {
+      line.textContent = T("A newer training run is going on: open 6.html again to follow it (this page keeps its own run).",
+                           "新しい学習が始まっています。追うには 6.html を開き直してください (このページは今の学習を表示し続けます)。");
+      return;
+    }
+    if (!training) return;
+    const data = training, step = number(data.step), steps = number(data.steps);
+    const at = new Date(data.updated * 1000).toLocaleTimeString(T("en-US", "ja-JP"));
+    if (data.killed) {
+      line.textContent = T("The run stopped at step " + step + " of " + steps + ": no word from it since " + at +
+                           " (killed?). The page keeps what it has.",
+                           "学習はステップ " + step + " / " + steps + " で止まりました: " + at +
+                           " から応答がありません (強制終了?)。ページは今あるものを表示し続けます。");
+    } else if (data.stopped) {
+      line.textContent = T("The run stopped at step " + step + " of " + steps + ", at " + at +
+                           " (Ctrl-C or an error). The page keeps what it has.",
+                           "学習はステップ " + step + " / " + steps + " で止まりました (" + at +
+                           "、Ctrl-C かエラー)。ページは今あるものを表示し続けます。");
+    } else if (data.running) {
+      const rate = data.rate ? data.rate.toFixed(1) : null;
+      line.textContent = T(
+        "Training now: step " + step + " of " + steps + (rate ? ", " + rate + " steps/s, " + time(data.left_s) + " left" : "") +
+        ". The Training step column follows it: the snapshot steps as training passes them, and in between " +
+        "the weights as they are now, at most half a minute old.",
+        "学習中: ステップ " + step + " / " + steps + (rate ? "、毎秒 " + rate + " ステップ、残り " + time(data.left_s) : "") +
+        "。学習ステップの列はそれを追います: スナップショットのステップを過ぎるたびにその重みを、その間は" +
+        "今の重み (最大 30 秒前のもの) を表示します。");
+    } else {
+      line.textContent = T("Training ended: " + steps + " steps.", "学習が終わりました: " + steps + " ステップ。");
+    }
   }
 
   // 6_live.js's word: the run's progress, its new steps, its end; or that another run now writes here.
   window.explorerLive = function (data) {
-    const line = $("training-text");
     if (data.run !== run.run) {
       if (data.running) {
-        line.textContent = "A newer training run is going on: open 6.html again to follow it (this page keeps its own run).";
+        newer = true;
+        showTraining();
         $("training").hidden = false;
       }
       return;
@@ -357,22 +405,9 @@
     // word (a snapshot step's work included), it has stopped without saying so: killed.
     const quiet = Date.now() / 1000 - data.updated;
     if (data.running && quiet > 5 * data.every_s + 5) {
-      training = Object.assign({}, data, {running: false, stopped: true});
-      line.textContent = "The run stopped at step " + data.step.toLocaleString("en-US") + " of " +
-        data.steps.toLocaleString("en-US") + ": no word from it since " + new Date(data.updated * 1000).toLocaleTimeString() +
-        " (killed?). The page keeps what it has.";
-    } else if (data.stopped) {
-      line.textContent = "The run stopped at step " + data.step.toLocaleString("en-US") + " of " +
-        data.steps.toLocaleString("en-US") + ", at " + new Date(data.updated * 1000).toLocaleTimeString() +
-        " (Ctrl-C or an error). The page keeps what it has.";
-    } else if (data.running) {
-      line.textContent = "Training now: step " + data.step.toLocaleString("en-US") + " of " + data.steps.toLocaleString("en-US") +
-        (data.rate ? ", " + data.rate.toFixed(1) + " steps/s, " + time(data.left_s) + " left" : "") +
-        ". The Training step column follows it: the snapshot steps as training passes them, and in between " +
-        "the weights as they are now, at most half a minute old.";
-    } else {
-      line.textContent = "Training ended: " + data.steps.toLocaleString("en-US") + " steps.";
+      training = Object.assign({}, data, {running: false, stopped: true, killed: true});
     }
+    showTraining();
     $("training").hidden = !watched;
     $("progress").value = data.steps ? data.step / data.steps : 1;
     if (run.running) {
@@ -396,17 +431,41 @@
     if (playing) {
       clearInterval(playing);
       playing = null;
-      $("play").textContent = "Play";
+      showPlay();
       return;
     }
     following = false;
     let index = Number($("step").value) >= run.steps.length - 1 ? 0 : Number($("step").value);
     moveTo("step", index);
-    $("play").textContent = "Pause";
+    playing = true;
+    showPlay();
     playing = setInterval(() => {
       if (++index >= run.steps.length) return play(); // the end: stops
       moveTo("step", index);
     }, 1000);
+  }
+
+  function showPlay() {
+    $("play").textContent = playing ? T("Pause", "一時停止") : T("Play", "再生");
+    $("play").title = T("the steps one after the other, one a second", "ステップを順に、1 秒に 1 つずつ");
+  }
+
+  // --- the page's texts, in the reader's language (again when the reader switches) ---
+
+  function summaryText() { // 6_run.js's summary: [English, Japanese]
+    return Array.isArray(run.summary) ? T(run.summary[0], run.summary[1]) : run.summary;
+  }
+
+  function showTexts() {
+    $("run").textContent = summaryText();
+    $("draw").title = T("draw a digit here", "ここに数字を描く");
+    $("probabilities-title").textContent = T("probabilities", "確率");
+    for (const canvas of $("digits").children) canvas.title = T("a ", "数字 ") + canvas.dataset.label;
+    showPlay();
+    showSteps();
+    showTraining();
+    for (const column of ["main", "compare"]) if (view[column]) showColumn(column);
+    if (selected && view[selected.column]) showChannel();
   }
 
   // --- start ---
@@ -415,13 +474,12 @@
     if (run) { // the run has ended: its steps and summary as 6.py gives them, the reader's drawing kept
       const steps = data.steps;
       Object.assign(run, data, {steps: run.steps});
-      $("run").textContent = run.summary;
+      $("run").textContent = summaryText();
       setSteps(steps);
       return;
     }
     run = data;
     watched = run.running;
-    $("run").textContent = run.summary;
     for (const id of ["step", "compare-step"]) $(id).max = Math.max(run.steps.length - 1, 0); // before a value
     $("step").value = Math.max(run.steps.length - 1, 0);
     $("compare-step").value = 0;
@@ -441,10 +499,12 @@
       const pixels = Array.from(network.bytes(digit.pixels), (v) => v / 255);
       const canvas = document.createElement("canvas");
       paint(canvas, pixels.map((v) => Math.round(255 * v)), 28, 28);
-      canvas.title = "a " + digit.label;
+      canvas.dataset.label = digit.label;
       canvas.addEventListener("click", () => startFrom(pixels, clear));
       box.appendChild(canvas);
     });
+    showTexts();
+    document.addEventListener("langchange", showTexts);
     window.explorer.ready = new Promise((resolve) => { drawn = resolve; }).then(() => {
       drawn = null;
       window.explorer.readyMs = performance.now();
