@@ -42,13 +42,6 @@ def patterns(path, layer):
 
 
 @pytest.fixture(scope="module")
-def looked(trained_repo):
-    """`python 4.py` in the copy where 3.py trained and saved model/."""
-    repo, _ = trained_repo
-    return repo, repo.run("4.py", "--ascent-steps", "100").stdout  # half of 4.py's 200: enough on 300 steps
-
-
-@pytest.fixture(scope="module")
 def sess(trained_session):
     """A session with the short training's weights, restored from its model/."""
     return trained_session[0]

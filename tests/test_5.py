@@ -4,13 +4,11 @@ Run as a user runs it, on a short training's model/, with good and bad images.""
 
 import os
 import re
-import struct
-import zlib
 
 import numpy as np
 import pytest
 import tensorflow as tf
-from PIL import Image, ImageDraw
+from PIL import Image
 
 import cnn
 from saliency import cams, peak_on_ink, rank_correlation, saliency_map
@@ -88,32 +86,6 @@ def test_saliency_changes_when_the_weights_are_random(maps):
         assert np.median(cam_correlations) < 0.5, "nor is HiResCAM's on " + layer
     assert rank_correlation(after[0], after[0]) == pytest.approx(1.0)
     assert rank_correlation(after[0], -after[0]) == pytest.approx(-1.0)
-
-
-def png_header(width, height):
-    """The start of a PNG that claims width x height pixels: enough for Pillow to open it."""
-    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) + chunk(
-        b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b"")
-
-
-@pytest.fixture(scope="module")
-def drawn(trained_repo, tmp_path_factory):
-    """`python 5.py` on a drawing of a 7 (dark on off-white, JPEG) and on five bad files."""
-    repo, _ = trained_repo
-    folder = tmp_path_factory.mktemp("my images")
-    canvas = Image.new("RGB", (400, 400), (236, 232, 220))
-    ImageDraw.Draw(canvas).line([(100, 90), (300, 95), (190, 330)], fill=(30, 30, 50), width=28, joint="curve")
-    canvas.save(folder / "my 7.jpg", quality=90)
-    Image.new("L", (300, 200), 250).save(folder / "blank.png")
-    (folder / "notes.txt").write_text("a seven")
-    whole = (folder / "my 7.jpg").read_bytes()
-    Image.open(folder / "my 7.jpg").save(folder / "cut.png")
-    (folder / "cut.png").write_bytes((folder / "cut.png").read_bytes()[:3000])
-    (folder / "huge.png").write_bytes(png_header(30000, 30000))
-    assert whole
-    paths = [str(folder / name) for name in ("my 7.jpg", "missing.png", "notes.txt", "cut.png", "blank.png", "huge.png")]
-    return repo, repo.run("5.py", *paths, check=False), paths
 
 
 def test_5_answers_for_a_drawing_and_names_each_bad_file(drawn):
