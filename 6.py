@@ -11,7 +11,7 @@ into images/ a page that opens from the file system, with no server and no netwo
                        (English or Japanese, as the browser prefers; copied from web/)
   6_run.js             the run: its snapshot steps and their test accuracies, 10 test digits, and
                        4.py's patterns and top patches where 4.py has run for this model
-  6_weights_STEP.js    the weights at each snapshot step (W_fc1 as int8 with a scale per column)
+  6_weights_STEP.js    the weights at each snapshot step (W_fc1 as 24-bit integers, a scale per column)
   6_live.js            what the page reads again and again: here, that the run has ended
 A training run writes the same page as it goes (run_page.py), which this one replaces with the
 finished run's.
@@ -44,7 +44,7 @@ with tf.compat.v1.Session() as sess:
     for snapshot in run["snapshots"]:
         restore_model(snapshot["checkpoint"])
         file_name = "6_weights_%d.js" % snapshot["step"]
-        weights[file_name] = weights_script(run_id, snapshot["step"], sess.run(VARIABLES), mean_h_pool2_flat())
+        weights[file_name] = weights_script(run_id, snapshot["step"], sess.run(VARIABLES))
         steps.append({"step": snapshot["step"], "test_accuracy": snapshot["test_accuracy"], "file": file_name,
                       # on how many test digits (the first N; a run saved before they were counted used all)
                       "test_digits": snapshot.get("test_digits", mnist.test.num_examples)})

@@ -206,7 +206,7 @@ def live_page_costs(sess, train_rate, repeats=3):
     snapshot step in each. (A whole run takes longer than its training: see --overhead-steps.)"""
     with tempfile.TemporaryDirectory() as folder:
         page = run_page.RunPage(folder, "bench", 20000, "bench", run_page.page_digits(mnist.test.images[:10], mnist.test.labels[:10]),
-                                lambda: sess.run(cnn.VARIABLES), cnn.mean_h_pool2_flat)
+                                lambda: sess.run(cnn.VARIABLES))
         with contextlib.redirect_stderr(io.StringIO()):  # its line with the page's address
             start = statistics.median(timed(page.start) for _ in range(repeats))
         snapshot = statistics.median(timed(lambda: page.snapshot(0, 0.5, 1000)) for _ in range(repeats))

@@ -157,13 +157,6 @@ def train_first(steps, logdir=None, bf16=False):
 SNAPSHOT_TEST_DIGITS = 1000
 
 
-def mean_h_pool2_flat():
-    """The mean h_pool2_flat of the first 500 training digits, which the page's int8 W_fc1 needs (run_page):
-    0.03 s a snapshot step on 2 cores, against 0.1 s for 2,000, so that the page costs a short run
-    little (docs/performance.md)."""
-    return h_pool2_flat.eval(feed_dict={x: mnist.train.images[:500]}).mean(axis=0)
-
-
 def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir=IMAGES_DIR):
     """The article's training loop, in the default session; returns the test accuracy.
 
@@ -186,7 +179,7 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir
         page_dir, run_id, steps, ("training now: %d steps, seed %s, started %s" % (steps, seed, started),
                                   "学習中: %d ステップ、seed %s、開始 %s" % (steps, seed, started)),
         page_digits(mnist.test.images[:10], mnist.test.labels[:10]),
-        lambda: tf.compat.v1.get_default_session().run(VARIABLES), mean_h_pool2_flat)
+        lambda: tf.compat.v1.get_default_session().run(VARIABLES))
 
     def look(i, model, writer):
         outputs = snapshot(i) if snapshot else None

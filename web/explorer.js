@@ -20,7 +20,9 @@
   let input = new Float32Array(784); // the network's input, row-major, as x
   let drawing = false; // the pad holds a drawing (not only a test digit)
   let selected = null; // the clicked channel: {name, c}
-  const view = {main: null, compare: null}; // each column's {step, layers}
+  const view = {main: null, compare: null}; // each column's {step, layers, answer, why}
+  let asked = null; // the digit the reader asks why of (a click on its bar); null: each column's answer
+  let explain = true; // the backward pass and the maps with every update (off: bench.py's forward-only)
   let timings = []; // ms of each update of all layers
   let training = null; // the run's last word (6_live.js): {run, running, stopped, step, steps, rate, left_s, updated, ...}
   let following = true; // the Training step column moves to the newest step, until the reader moves it
@@ -102,26 +104,34 @@
 
   function buildTable() {
     const body = document.querySelector("#layers tbody");
-    const rows = [["probabilities"]].concat(LAYERS, [["h_fc1"]]);
-    for (const [name] of rows) {
+    for (const [name] of LAYERS.concat([["h_fc1"]])) {
       const tr = document.createElement("tr");
-      tr.innerHTML = "<th" + (name === "probabilities" ? ' id="probabilities-title"' : "") + ">" + name +
-        "</th><td></td><td></td>";
+      tr.innerHTML = "<th>" + name + "</th><td></td><td></td>";
       for (const [k, column] of [[1, "compare"], [2, "main"]]) {
-        const cell = tr.children[k];
-        if (name === "probabilities") {
-          cell.innerHTML = '<div class="bars" id="' + column + '-bars"></div>';
-        } else {
-          const canvas = document.createElement("canvas");
-          canvas.id = column + "-" + name;
-          if (name !== "h_fc1") {
-            canvas.className = "tile";
-            canvas.addEventListener("click", (e) => pick(e, name, column));
-          }
-          cell.appendChild(canvas);
+        const canvas = document.createElement("canvas");
+        canvas.id = column + "-" + name;
+        if (name !== "h_fc1") {
+          canvas.className = "tile";
+          canvas.addEventListener("click", (e) => pick(e, name, column));
         }
+        tr.children[k].appendChild(canvas);
       }
       body.appendChild(tr);
+    }
+    // Beside the pad, per column: its answer and why (the bars, the three maps, the deciding channels)
+    for (const column of ["main", "compare"]) {
+      const box = $(column + "-why");
+      box.innerHTML = '<div class="why-title" id="' + column + '-why-title"></div><div class="why-row">' +
+        '<div class="bars" id="' + column + '-bars"></div>' +
+        ["saliency", "cam-h_pool1", "cam-h_conv2"].map((m) => '<canvas class="map" id="' + column + "-" + m + '"></canvas>').join("") +
+        '</div><div class="deciding" id="' + column + '-deciding"></div>';
+      $(column + "-bars").addEventListener("click", (e) => {
+        const bar = e.target.closest(".bar");
+        if (!bar) return;
+        const d = Number(bar.dataset.digit);
+        asked = asked === d || (asked === null && d === view[column].answer) ? null : d; // again: back to the answers
+        update();
+      });
     }
   }
 
@@ -148,17 +158,120 @@
       const t = tile(layers[name], side, channels);
       paint(canvas, t.gray, t.width, t.height);
       const zoom = 2 * Math.max(1, Math.floor(28 / side)); // drawing.layer_tile's, twice again
-      canvas.style.width = t.width * zoom + "px";
-      canvas.style.height = t.height * zoom + "px";
+      canvas.style.width = t.width * zoom + "px"; // its height follows (explorer.css may make it smaller)
     }
     const fc1 = layers.h_fc1, top = Math.max(...fc1) || 1;
     const canvas = $(column + "-h_fc1");
     paint(canvas, Array.from(fc1, (v) => Math.round(255 * v / top)), 32, 32);
     canvas.style.width = canvas.style.height = "192px";
-    const answer = layers.probabilities.indexOf(Math.max(...layers.probabilities));
-    $(column + "-bars").innerHTML = layers.probabilities.map((p, d) =>
-      '<div class="bar' + (d === answer ? " answer" : "") + '"><span>' + (p >= 0.01 ? Math.round(100 * p) : "") +
-      '</span><div style="height:' + (100 * p).toFixed(1) + '%"></div><span>' + d + "</span></div>").join("");
+    showWhy(column);
+  }
+
+  // --- why: the answer's (or the asked digit's) evidence, drawn as 5.py draws it ---
+
+  // RGB bytes of 28x28 pictures onto a canvas
+  function paintRgb(canvas, rgb) {
+    canvas.width = canvas.height = 28;
+    const context = canvas.getContext("2d"), image = context.createImageData(28, 28);
+    for (let i = 0; i < 784; i++) image.data.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
+    context.putImageData(image, 0, 0);
+  }
+
+  // drawing.heat_overlay: the digit in gray (0.6 of its value) where the heat is 0, through red to
+  // yellow where it is 1
+  function heatOverlay(digit, heat) {
+    const rgb = new Uint8ClampedArray(784 * 3);
+    for (let i = 0; i < 784; i++) {
+      const h = heat[i], base = 0.6 * digit[i] * (1 - h);
+      const hot = [Math.min(Math.max(2 * h, 0), 1), Math.min(Math.max(2 * h - 1, 0), 1), 0];
+      for (let k = 0; k < 3; k++) rgb[3 * i + k] = Math.round(255 * Math.min(Math.max(base + hot[k] * h, 0), 1));
+    }
+    return rgb;
+  }
+
+  // drawing.digit_sheet's saliency: white from the 99th percentile up (numpy's, linear)
+  function saliencyGray(saliency) {
+    const sorted = Float64Array.from(saliency).sort(), at = 0.99 * (sorted.length - 1), lo = Math.floor(at);
+    const top = Math.max(sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (at - lo), 1e-12);
+    return Array.from(saliency, (v) => Math.round(255 * Math.min(v / top, 1)));
+  }
+
+  // SmoothGrad (saliency.py's: SAMPLES copies of the input with Gaussian noise of NOISE, their
+  // gradients averaged, then the absolute value), once the pen rests: 32 forward and backward passes
+  // a column, a few a frame, given up as soon as the input or a step changes.
+  const SAMPLES = 32, NOISE = 0.15, REST_MS = 300;
+  let resting = null, generation = 0;
+  function smoothSoon() {
+    clearTimeout(resting);
+    const mine = ++generation;
+    resting = setTimeout(() => {
+      for (const column of ["main", "compare"]) {
+        const v = view[column];
+        if (!v || !v.why) continue;
+        const w = weights[v.step], random = gaussian(0), sum = new Float64Array(784);
+        let k = 0;
+        const chunk = () => {
+          if (mine !== generation || view[column] !== v) return; // the pen moved on
+          for (let n = 0; n < 2 && k < SAMPLES; n++, k++) { // two a frame: the page still answers
+            const noisy = Float32Array.from(input, (x) => x + NOISE * random());
+            const g = network.backward(w, network.forward(w, noisy), v.why.cls).input;
+            for (let i = 0; i < 784; i++) sum[i] += g[i];
+          }
+          if (k < SAMPLES) return requestAnimationFrame(chunk);
+          v.why.smooth = Float32Array.from(sum, (g) => Math.abs(g / SAMPLES));
+          showWhy(column);
+        };
+        requestAnimationFrame(chunk);
+      }
+    }, REST_MS);
+  }
+
+  // Standard normal numbers from a seed (mulberry32 and Box-Muller): the same map for the same input.
+  function gaussian(seed) {
+    let a = seed >>> 0;
+    const uniform = () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  }
+
+  function showWhy(column) {
+    const {step, layers, answer, why} = view[column];
+    const p = layers.probabilities, cls = why ? why.cls : answer;
+    $(column + "-why-title").textContent = (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較: ")) +
+      step + T(": it says ", ": 答え ") + answer + " (" + Math.round(100 * p[answer]) + "%)" +
+      (why ? (cls === answer ? T(". Why " + cls + "?", "。なぜ " + cls + "?") :
+        T(". Why not " + cls + "? (" + (100 * p[cls]).toFixed(1) + "%)", "。なぜ " + cls + " ではない? (" + (100 * p[cls]).toFixed(1) + "%)")) : "");
+    $(column + "-bars").innerHTML = p.map((v, d) =>
+      '<div class="bar' + (d === answer ? " answer" : "") + (why && asked !== null && d === cls ? " asked" : "") + '" data-digit="' + d + '"><span>' +
+      (v >= 0.01 ? Math.round(100 * v) : "") + '</span><div style="height:' + (100 * v).toFixed(1) + '%"></div><span>' + d + "</span></div>").join("");
+    for (const id of ["saliency", "cam-h_pool1", "cam-h_conv2"]) $(column + "-" + id).hidden = !why;
+    $(column + "-deciding").hidden = !why;
+    if (!why) return;
+    paint($(column + "-saliency"), saliencyGray(why.smooth || why.saliency), 28, 28);
+    $(column + "-saliency").title = why.smooth ? T("SmoothGrad (the pen rests)", "SmoothGrad (ペンが止まっている)")
+      : T("the plain gradient |d logit / d x|", "勾配そのもの |d logit / d x|");
+    for (const name of ["h_pool1", "h_conv2"]) {
+      paintRgb($(column + "-cam-" + name), heatOverlay(input, network.toInputSize(why.hirescam[name], 14)));
+    }
+    // The deciding channels: h_conv2's 8 largest contributions to the logit, each its map and its share
+    const box = $(column + "-deciding");
+    box.innerHTML = "";
+    for (const {channel, contribution} of why.channels.slice(0, 8)) {
+      const figure = document.createElement("figure"), canvas = document.createElement("canvas");
+      paint(canvas, channelImage(layers.h_conv2, 14, 64, channel), 14, 14);
+      canvas.className = "tile";
+      canvas.title = T("h_conv2, channel " + channel + ": " + contribution.toFixed(2) + " of the logit",
+                       "h_conv2 のチャンネル " + channel + ": ロジットへの寄与 " + contribution.toFixed(2));
+      canvas.addEventListener("click", () => { selected = {name: "h_conv2", c: channel, column}; showChannel(); });
+      figure.appendChild(canvas);
+      figure.insertAdjacentHTML("beforeend", "<figcaption>" + channel + "<br>" + (contribution >= 0 ? "+" : "") +
+        contribution.toFixed(1) + "</figcaption>");
+      box.appendChild(figure);
+    }
   }
 
   // --- one update: the input through the network at both steps, every layer drawn ---
@@ -170,12 +283,15 @@
     for (const column of ["main", "compare"]) {
       const entry = run.steps[$(column === "main" ? "step" : "compare-step").value];
       if (!entry || !weights[entry.step]) continue; // drawn when its weights have come
-      view[column] = {step: entry.step, layers: network.forward(weights[entry.step], input)};
+      const w = weights[entry.step], layers = network.forward(w, input);
+      const answer = layers.probabilities.indexOf(Math.max(...layers.probabilities));
+      view[column] = {step: entry.step, layers, answer, why: explain ? network.backward(w, layers, asked === null ? answer : asked) : null};
       showColumn(column);
     }
     if (selected && view[selected.column]) showChannel();
     if (view.main && drawn) drawn();
     timings.push(performance.now() - start);
+    if (explain) smoothSoon();
   }
 
   let pending = false;
@@ -459,7 +575,6 @@
   function showTexts() {
     $("run").textContent = summaryText();
     $("draw").title = T("draw a digit here", "ここに数字を描く");
-    $("probabilities-title").textContent = T("probabilities", "確率");
     for (const canvas of $("digits").children) canvas.title = T("a ", "数字 ") + canvas.dataset.label;
     showPlay();
     showSteps();
@@ -551,5 +666,36 @@
       return {step, input: Array.from(input), drawn: drawing, layers: out, probabilities: layers.probabilities.slice()};
     },
     timings() { return timings.slice(); }, // ms of each update so far
+    // Why the Training step column answers as it does, for its input and step: the gradient of the
+    // answer's logit (or cls's), as tf.gradients gives it, before any upsampling or colour: the plain
+    // gradient's absolute value (784), HiResCAM on h_pool1 and h_conv2 (positive part, 14x14 each,
+    // row-major), and h_conv2's 64 channels' contributions to the logit, largest first.
+    // Also smoothgrad: the SmoothGrad map the page shows once the pen rests (null until then).
+    why(cls) {
+      const {step, layers, answer, why: shown} = view.main;
+      const why = network.backward(weights[step], layers, cls === undefined ? answer : cls);
+      const smooth = shown && shown.cls === why.cls && shown.smooth;
+      return {cls: why.cls, saliency: Array.from(why.saliency), smoothgrad: smooth ? Array.from(smooth) : null,
+              hirescam: {h_pool1: Array.from(why.hirescam.h_pool1), h_conv2: Array.from(why.hirescam.h_conv2)},
+              channels: why.channels.map(({channel, contribution}) => ({channel, contribution}))};
+    },
+    asked() { return asked; }, // the digit the maps are asked of (a click on its bar), or null: the answers
+    // ms of n updates with the maps and n without (forward only, as before them), in turns: medians
+    measure(n) {
+      const times = {full: [], forward: []};
+      for (let k = 0; k < n; k++) {
+        for (const kind of ["full", "forward"]) {
+          explain = kind === "full";
+          const start = performance.now();
+          update();
+          times[kind].push(performance.now() - start);
+        }
+      }
+      explain = true;
+      clearTimeout(resting);
+      update();
+      const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+      return {full_ms: median(times.full), forward_ms: median(times.forward)};
+    },
   };
 })();

@@ -1,12 +1,13 @@
-// The article's network, forward only, in plain JavaScript: the same numbers as TensorFlow's graph in
-// cnn.py, for one 28x28 input. Every layer is a Float32Array in TensorFlow's NHWC order (for one
-// image, so HWC): index (y * width + x) * channels + c. Also the preprocessing of a drawing into a
-// MNIST digit, as mnist_preprocessing.to_mnist does it. Used by 6.html, and by node in the tests.
+// The article's network in plain JavaScript: the same numbers as TensorFlow's graph in cnn.py, for
+// one 28x28 input: forward (every layer) and backward (why: the gradients of one class's logit).
+// Every layer is a Float32Array in TensorFlow's NHWC order (for one image, so HWC): index
+// (y * width + x) * channels + c. Also the preprocessing of a drawing into a MNIST digit, as
+// mnist_preprocessing.to_mnist does it. Used by 6.html, and by node in the tests.
 "use strict";
 
 (function (exports) {
 
-  // --- weights: 6.py writes them as base64 of little-endian float32, W_fc1 as int8 per column ---
+  // --- weights: 6.py writes them as base64 of little-endian float32, W_fc1 as 24-bit integers ---
 
   function bytes(base64) {
     if (typeof atob === "function") {
@@ -23,14 +24,16 @@
     return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
   }
 
-  // One snapshot's eight variables, decoded: W_fc1 stays int8, with a float32 scale per column.
+  // One snapshot's eight variables, decoded: W_fc1 as integers (from 3 little-endian bytes each,
+  // signed), with a float32 scale per column.
   function decodeWeights(data) {
     const w = {};
     for (const name of ["W_conv1", "b_conv1", "W_conv2", "b_conv2", "b_fc1", "W_fc2", "b_fc2"]) {
       w[name] = float32(data[name]);
     }
-    const q = bytes(data.W_fc1.int8);
-    w.W_fc1 = new Int8Array(q.buffer, q.byteOffset, q.byteLength);
+    const q = bytes(data.W_fc1.int24);
+    w.W_fc1 = new Int32Array(q.length / 3);
+    for (let i = 0, k = 0; i < w.W_fc1.length; i++, k += 3) w.W_fc1[i] = ((q[k] | (q[k + 1] << 8) | (q[k + 2] << 16)) << 8) >> 8;
     w.W_fc1_scale = float32(data.W_fc1.scale);
     return w;
   }
@@ -88,7 +91,7 @@
     const h_pool1 = maxPool(h_conv1, 28, 32);
     const h_conv2 = convRelu(h_pool1, 14, 32, w.W_conv2, w.b_conv2, 64);
     const h_pool2 = maxPool(h_conv2, 14, 64); // h_pool2_flat is this array as it is: NHWC
-    // h_fc1 = relu(h_pool2_flat W_fc1 + b_fc1), W_fc1 (3136, 1024) as int8 times its column's scale
+    // h_fc1 = relu(h_pool2_flat W_fc1 + b_fc1), W_fc1 (3136, 1024) as integers times their column's scale
     const acc = new Float64Array(1024);
     for (let i = 0; i < 3136; i++) {
       const v = h_pool2[i];
@@ -116,6 +119,114 @@
     return { h_conv1, h_pool1, h_conv2, h_pool2, h_fc1, logits: Array.from(logits), probabilities };
   }
 
+  // --- why: one class's logit back through the network, as tf.gradients does it (dropout off) ---
+
+  const WINDOW = [[0, 0], [0, 1], [1, 0], [1, 1]]; // a 2x2 window, row-major
+
+  // max_pool_2x2's gradient: each window's gradient to its largest element, the first of equals in
+  // the window's row-major order (TensorFlow's MaxPoolGrad). grad (size / 2, size / 2, C) -> (size, size, C)
+  function maxPoolBack(input, grad, size, C) {
+    const half = size / 2;
+    const out = new Float64Array(size * size * C);
+    for (let y = 0; y < half; y++) {
+      for (let x = 0; x < half; x++) {
+        for (let c = 0; c < C; c++) {
+          const g = grad[(y * half + x) * C + c];
+          if (g === 0) continue;
+          let best = -Infinity, at = 0;
+          for (const [dy, dx] of WINDOW) {
+            const i = ((2 * y + dy) * size + 2 * x + dx) * C + c;
+            if (input[i] > best) { best = input[i]; at = i; }
+          }
+          out[at] += g;
+        }
+      }
+    }
+    return out;
+  }
+
+  // conv2d's gradient with respect to its input, through the ReLU after it: grad (size, size, outC)
+  // of the ReLU's output, masked where that output (out) is 0 (TensorFlow's ReluGrad), then through
+  // W (5, 5, inC, outC), SAME: -> (size, size, inC). Only the places and channels the mask lets
+  // through are visited.
+  function convReluBack(out, grad, size, inC, W, outC) {
+    const result = new Float64Array(size * size * inC);
+    const cs = new Int32Array(outC), gs = new Float64Array(outC);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const base = (y * size + x) * outC;
+        let n = 0;
+        for (let co = 0; co < outC; co++) {
+          if (out[base + co] > 0 && grad[base + co] !== 0) { cs[n] = co; gs[n++] = grad[base + co]; }
+        }
+        if (n === 0) continue;
+        for (let ky = 0; ky < 5; ky++) {
+          const iy = y + ky - 2;
+          if (iy < 0 || iy >= size) continue;
+          for (let kx = 0; kx < 5; kx++) {
+            const ix = x + kx - 2;
+            if (ix < 0 || ix >= size) continue;
+            const inBase = (iy * size + ix) * inC, wBase = (ky * 5 + kx) * inC * outC;
+            for (let ci = 0; ci < inC; ci++) {
+              const wRow = wBase + ci * outC;
+              let s = 0;
+              for (let k = 0; k < n; k++) s += gs[k] * W[wRow + cs[k]];
+              result[inBase + ci] += s;
+            }
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  // HiResCAM's terms: gradient times activation, per place (summed over the channels) and per
+  // channel (summed over the places). (places x channels) -> {map (places), channels (channels)}
+  function hiResCam(grad, layer, places, channels) {
+    const map = new Float64Array(places), perChannel = new Float64Array(channels);
+    for (let p = 0; p < places; p++) {
+      for (let c = 0; c < channels; c++) {
+        const v = grad[p * channels + c] * layer[p * channels + c];
+        map[p] += v;
+        perChannel[c] += v;
+      }
+    }
+    return {map, channels: perChannel};
+  }
+
+  // Why the network gives logits[cls] for this input: layers are forward()'s, for the same weights.
+  // The gradient of the logit with respect to the input (saliency: its absolute value), to h_pool1
+  // and to h_conv2; HiResCAM on h_pool1 and h_conv2 (positive part, 14x14), and h_conv2's
+  // channels' contributions to the logit (HiResCAM's per-channel terms). All row-major, NHWC.
+  function backward(w, layers, cls) {
+    // fc2, and fc1's ReLU: the units that are on pass W_fc2's column on
+    const units = [], g1 = [];
+    for (let j = 0; j < 1024; j++) {
+      if (layers.h_fc1[j] > 0) { units.push(j); g1.push(w.W_fc2[j * 10 + cls] * w.W_fc1_scale[j]); }
+    }
+    // fc1: to h_pool2 (h_pool2_flat is h_pool2 as it is), W_fc1 as integers times their column's scale
+    const gPool2 = new Float64Array(3136);
+    for (let i = 0; i < 3136; i++) {
+      const row = i * 1024;
+      let s = 0;
+      for (let k = 0; k < units.length; k++) s += w.W_fc1[row + units[k]] * g1[k];
+      gPool2[i] = s;
+    }
+    const gConv2 = maxPoolBack(layers.h_conv2, gPool2, 14, 64);
+    const gPool1 = convReluBack(layers.h_conv2, gConv2, 14, 32, w.W_conv2, 64);
+    const gConv1 = maxPoolBack(layers.h_conv1, gPool1, 28, 32);
+    const gInput = convReluBack(layers.h_conv1, gConv1, 28, 1, w.W_conv1, 32);
+    const conv2 = hiResCam(gConv2, layers.h_conv2, 196, 64), pool1 = hiResCam(gPool1, layers.h_pool1, 196, 32);
+    const positive = (map) => Float32Array.from(map, (v) => (v > 0 ? v : 0));
+    return {
+      cls, input: gInput, h_pool1: gPool1, h_conv2: gConv2,
+      saliency: Float32Array.from(gInput, Math.abs),
+      hirescam: {h_pool1: positive(pool1.map), h_conv2: positive(conv2.map)},
+      channels: Array.from(conv2.channels, (contribution, channel) => ({channel, contribution}))
+        .sort((a, b) => b.contribution - a.contribution),
+    };
+  }
+
   // --- preprocessing: mnist_preprocessing.to_mnist, for a drawing (RGBA pixels, width x height) ---
 
   const BOX = 20, SIZE = 28, CENTRE = [14.0, 14.0], MIN_CONTRAST = 0.1;
@@ -138,17 +249,19 @@
     return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
   }
 
-  // Pillow's resampling of a float ("F") image with its Lanczos filter (Resample.c): separable,
-  // horizontal pass first, each output pixel a normalised sum of the inputs under the filter.
-  function lanczos(x) {
+  // Pillow's resampling of a float ("F") image (Resample.c): separable, horizontal pass first, each
+  // output pixel a normalised sum of the inputs under the filter: Lanczos (to_mnist's), or bilinear
+  // (saliency.to_input_size's, for the HiResCAM maps).
+  const LANCZOS = {support: 3, at(x) {
     const sinc = (t) => (t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t));
     return x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0;
-  }
+  }};
+  const BILINEAR = {support: 1, at(x) { x = Math.abs(x); return x < 1 ? 1 - x : 0; }};
 
-  function coefficients(inSize, outSize) {
+  function coefficients(inSize, outSize, filter) {
     const scale = inSize / outSize;
     const filterscale = Math.max(scale, 1);
-    const support = 3 * filterscale;
+    const support = filter.support * filterscale;
     const taps = [];
     for (let xx = 0; xx < outSize; xx++) {
       const center = (xx + 0.5) * scale;
@@ -157,7 +270,7 @@
       const k = [];
       let ww = 0;
       for (let x = 0; x < xmax; x++) {
-        const w = lanczos((x + xmin - center + 0.5) / filterscale);
+        const w = filter.at((x + xmin - center + 0.5) / filterscale);
         k.push(w);
         ww += w;
       }
@@ -166,10 +279,10 @@
     return taps;
   }
 
-  function resize(image, w, h, outW, outH) {
+  function resize(image, w, h, outW, outH, filter = LANCZOS) {
     let data = image, width = w;
     if (outW !== w) { // horizontal pass
-      const taps = coefficients(w, outW);
+      const taps = coefficients(w, outW, filter);
       const out = new Float32Array(outW * h);
       for (let y = 0; y < h; y++) {
         for (let xx = 0; xx < outW; xx++) {
@@ -183,7 +296,7 @@
       width = outW;
     }
     if (outH !== h) { // vertical pass
-      const taps = coefficients(h, outH);
+      const taps = coefficients(h, outH, filter);
       const out = new Float32Array(width * outH);
       for (let yy = 0; yy < outH; yy++) {
         const { xmin, k } = taps[yy];
@@ -265,5 +378,14 @@
     return out;
   }
 
-  Object.assign(exports, { bytes, decodeWeights, forward, toMnist });
+  // saliency.to_input_size: a 14x14 map's positive part, upsampled to 28x28 as Pillow's bilinear
+  // filter does it, its largest value scaled to 1 (all 0 where nothing is positive).
+  function toInputSize(map, side) {
+    const up = resize(Float32Array.from(map, (v) => (v > 0 ? v : 0)), side, side, 28, 28, BILINEAR);
+    let top = 0;
+    for (const v of up) top = Math.max(top, v);
+    return up.map((v) => v / Math.max(top, 1e-12));
+  }
+
+  Object.assign(exports, { bytes, decodeWeights, forward, backward, toInputSize, toMnist });
 })(typeof module !== "undefined" ? module.exports : (window.network = {}));
