@@ -40,6 +40,7 @@ import os  # noqa: E402
 import pathlib  # noqa: E402
 import platform  # noqa: E402
 import pstats  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -444,9 +445,11 @@ with tf.compat.v1.Session(config=training_config()) as sess:
 
 def overhead_runs(folder):
     """For each of --overhead-steps: whole `python 0.py --steps N` runs against the bare loop of the same
-    steps, in --rounds rounds, each once a round; the median of the rounds' speed ratios (bare / 0.py);
-    and what the difference is made of: the snapshots' test accuracies and the checkpoints, each timed
-    here (one of each, times how many a run of N steps does), and the rest."""
+    steps, in --rounds rounds, each once a round, who goes first alternating (so that a machine that
+    speeds up or slows down favours neither); the median of the rounds' speed ratios (bare / 0.py),
+    in wall-clock time and in CPU time (user and system, of the process and its threads); and what the
+    difference is made of: the snapshots' test accuracies and the checkpoints, each timed here (one of
+    each, times how many a run of N steps does), and the rest."""
     digits = cnn.SNAPSHOT_TEST_DIGITS  # of all the test digits (training_rates left cnn.mnist with 10)
     accuracy_s = min(timed(lambda: cnn.accuracy.eval(feed_dict={
         cnn.x: mnist.test.images[:digits], cnn.y_: mnist.test.labels[:digits], cnn.keep_prob: 1.0})) for _ in range(3))
@@ -454,16 +457,22 @@ def overhead_runs(folder):
         save_s = min(timed(lambda: cnn.save_model(model, "step-1")) for _ in range(3))
     results = {}
     for steps in args.overhead_steps:
-        seconds = {"0.py": [], "bare loop": []}
-        for _ in range(args.rounds):
-            for kind, command in (("0.py", [os.path.join(folder, "0.py"), "--steps", str(steps)]),
-                                  ("bare loop", ["-c", BARE_LOOP, folder, str(steps)])):
+        seconds, cpu = {"0.py": [], "bare loop": []}, {"0.py": [], "bare loop": []}
+        kinds = [("0.py", [os.path.join(folder, "0.py"), "--steps", str(steps)]),
+                 ("bare loop", ["-c", BARE_LOOP, folder, str(steps)])]
+        for round_ in range(args.rounds):
+            for kind, command in kinds if round_ % 2 == 0 else kinds[::-1]:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 seconds[kind].append(timed(lambda: subprocess.run([sys.executable, *command], check=True,
                                                                   capture_output=True)))
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[kind].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         marks = len(cnn.snapshot_steps(steps)) - 1  # the last one's accuracy is the article's line, in both
         difference = statistics.median(seconds["0.py"]) - statistics.median(seconds["bare loop"])
         results[steps] = {"0py_s": statistics.median(seconds["0.py"]), "bare_s": statistics.median(seconds["bare loop"]),
                           "speed_ratio": statistics.median(b / t for t, b in zip(seconds["0.py"], seconds["bare loop"])),
+                          "round_ratios": [b / t for t, b in zip(seconds["0.py"], seconds["bare loop"])],
+                          "cpu_ratio": statistics.median(b / t for t, b in zip(cpu["0.py"], cpu["bare loop"])),
                           "snapshot_accuracies_s": marks * accuracy_s, "checkpoints_s": (marks + 1) * save_s}
         results[steps]["rest_s"] = difference - results[steps]["snapshot_accuracies_s"] - results[steps]["checkpoints_s"]
     return results
@@ -482,15 +491,17 @@ VECTOR_FLAGS = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_vnni": "AVX512_VNN
 
 def page_costs(folder):
     """`python 6.py` (s), its page's size (MB), and where they can be had: in headless Chromium the
-    time from opening to ready (s) and the median of 20 updates of all layers (ms, both columns);
-    under node the forward pass (ms per digit) and the share of --page-digits test digits on which
-    it gives TensorFlow's answer at the last step, and its largest difference in a probability."""
+    time from opening to ready (s), and one update of everything (ms, both columns: forward,
+    backward, maps, deciding channels, redraw) against one of the layers alone (the page before its
+    maps), in turns (explorer.measure: medians, over 5 test digits); under node the forward and
+    backward passes (ms per digit) and the share of --page-digits test digits on which it gives
+    TensorFlow's answer at the last step, and its largest difference in a probability."""
     start = time.perf_counter()
     subprocess.run([sys.executable, os.path.join(folder, "6.py")], check=True, capture_output=True)
     costs = {"6py_s": time.perf_counter() - start, "page_mb": sum(
         os.path.getsize(os.path.join(folder, "images", n)) for n in os.listdir(os.path.join(folder, "images"))
-        if n.startswith("6")) / 1e6, "page_ready_s": None, "page_update_ms": None, "node_forward_ms": None,
-        "node_same_answer": None, "node_max_probability_error": None}
+        if n.startswith("6")) / 1e6, "page_ready_s": None, "page_update_ms": None, "page_forward_only_ms": None,
+        "node_forward_ms": None, "node_backward_ms": None, "node_same_answer": None, "node_max_probability_error": None}
     page = os.path.join(folder, "images", "6.html")
     chromium = shutil.which("chromium")
     try:
@@ -506,10 +517,12 @@ def page_costs(folder):
             view.wait_for_function("window.explorer && window.explorer.ready")
             view.evaluate("window.explorer.ready")
             costs["page_ready_s"] = view.evaluate("window.explorer.readyMs") / 1000  # from navigation's start
-            digits = mnist.test.images[:20].tolist()
-            for digit in digits:
+            times = []
+            for digit in mnist.test.images[:5].tolist():
                 view.evaluate("pixels => window.explorer.setInput(pixels)", digit)
-            costs["page_update_ms"] = statistics.median(view.evaluate("window.explorer.timings()")[-len(digits):])
+                times.append(view.evaluate("window.explorer.measure(5)"))
+            costs["page_update_ms"] = statistics.median(t["full_ms"] for t in times)
+            costs["page_forward_only_ms"] = statistics.median(t["forward_ms"] for t in times)
             browser.close()
     if shutil.which("node") and args.page_digits > 0:
         with open(os.path.join(folder, "model", "run.json"), encoding="utf-8") as f:
@@ -522,6 +535,11 @@ def page_costs(folder):
                              check=True, capture_output=True, text=True)
         costs["node_forward_ms"] = json.loads(run.stdout)["ms_per_input"]
         page_p = np.fromfile(os.path.join(folder, "answers.f32"), np.float32).reshape(-1, 10)
+        why = subprocess.run(["node", os.path.join(ROOT, "tests", "forward.js"), os.path.join(folder, "images", "6_network.js"),
+                              os.path.join(folder, "images", "6_weights_%d.js" % last["step"]),
+                              os.path.join(folder, "digits.f32"), os.path.join(folder, "why.f32"), "why"],
+                             check=True, capture_output=True, text=True)
+        costs["node_backward_ms"] = json.loads(why.stdout)["backward_ms"]
         with tf.compat.v1.Session():
             cnn.restore_model(last["checkpoint"], os.path.join(folder, "model"))
             tf_p = np.concatenate([cnn.y_conv.eval(feed_dict={cnn.x: digits[i:i + 2000], cnn.keep_prob: 1.0})
@@ -654,6 +672,7 @@ rows = [
     ("python 0.py --steps %d (s)" % steps, o["0py_s"]),
     ("  the bare loop (s)", o["bare_s"]),
     ("  0.py's speed / the bare loop's", o["speed_ratio"]),
+    ("  the same in CPU time", o["cpu_ratio"]),
     ("  snapshots' test accuracies (s)", o["snapshot_accuracies_s"]),
     ("  checkpoints (s)", o["checkpoints_s"]),
     ("  the rest of the difference (s)", o["rest_s"]),
@@ -668,8 +687,10 @@ rows = [
     ("python 6.py (s)", page["6py_s"]),
     ("6.py's page and its files (MB)", page["page_mb"]),
     ("page: opening to ready to draw (s)", page["page_ready_s"]),
-    ("page: one update of all layers, 2 steps (ms)", page["page_update_ms"]),
+    ("page: one update, 2 steps, with why (ms)", page["page_update_ms"]),
+    ("page: the same, the layers alone (ms)", page["page_forward_only_ms"]),
     ("page's forward pass under node (ms/digit)", page["node_forward_ms"]),
+    ("page's backward pass under node (ms/digit)", page["node_backward_ms"]),
     ("page under node: TF's answer, %d digits" % args.page_digits, page["node_same_answer"]),
     ("page under node: largest probability error", page["node_max_probability_error"]),
 ]
