@@ -1,7 +1,11 @@
-// node tests/forward.js NETWORK_JS WEIGHTS_JS INPUTS OUTPUT [layers]
+// node tests/forward.js NETWORK_JS WEIGHTS_JS INPUTS OUTPUT [layers | why]
 // Runs the page's forward pass (network.js) with one snapshot's weights (a 6_weights_STEP.js) on
 // every 784-float32 input in INPUTS; writes to OUTPUT, as float32, each input's 10 probabilities,
-// preceded by its four layers (h_conv1, h_pool1, h_conv2, h_pool2, NHWC) with "layers".
+// preceded by its four layers (h_conv1, h_pool1, h_conv2, h_pool2, NHWC) with "layers". With "why",
+// the backward pass too, for the class the page answers: per input, in place of the probabilities,
+// the class, the saliency (784), HiResCAM on h_pool1 and on h_conv2 (196 each), h_conv2's 64
+// channels' contributions in channel order, and the two HiResCAMs as the page draws them
+// (upsampled to 28x28, largest 1: 784 each). Prints the ms per input, forward and backward apart.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -16,12 +20,25 @@ const weights = network.decodeWeights(data);
 const raw = fs.readFileSync(inputsFile);
 const inputs = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 const parts = [];
-const start = process.hrtime.bigint();
-for (let i = 0; i < inputs.length / 784; i++) {
+const n = inputs.length / 784;
+let forwardMs = 0, backwardMs = 0;
+for (let i = 0; i < n; i++) {
+  let start = process.hrtime.bigint();
   const out = network.forward(weights, inputs.subarray(784 * i, 784 * (i + 1)));
+  forwardMs += Number(process.hrtime.bigint() - start) / 1e6;
+  if (what === "why") {
+    start = process.hrtime.bigint();
+    const answer = out.probabilities.indexOf(Math.max(...out.probabilities));
+    const why = network.backward(weights, out, answer);
+    backwardMs += Number(process.hrtime.bigint() - start) / 1e6;
+    const channels = new Float32Array(64);
+    for (const {channel, contribution} of why.channels) channels[channel] = contribution;
+    parts.push(Float32Array.of(answer), why.saliency, why.hirescam.h_pool1, why.hirescam.h_conv2, channels,
+               network.toInputSize(why.hirescam.h_pool1, 14), network.toInputSize(why.hirescam.h_conv2, 14));
+    continue;
+  }
   if (what === "layers") parts.push(out.h_conv1, out.h_pool1, out.h_conv2, out.h_pool2);
   parts.push(Float32Array.from(out.probabilities));
 }
-const ms = Number(process.hrtime.bigint() - start) / 1e6;
 fs.writeFileSync(outputFile, Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
-console.log(JSON.stringify({inputs: inputs.length / 784, ms_per_input: ms / (inputs.length / 784)}));
+console.log(JSON.stringify({inputs: n, ms_per_input: forwardMs / n, backward_ms: backwardMs / n}));

@@ -190,8 +190,8 @@ def test_the_pages_why_is_tensorflows_gradients(explored, tmp_path, step, tag):
     repo, _ = explored
     digits = cnn.mnist.test.images[:200].astype(np.float32)
     digits.tofile(tmp_path / "inputs")
-    timing = json.loads(node(os.path.join(HERE, "why.js"), repo.image("6_network.js"), repo.image("6_weights_%d.js" % step),
-                             str(tmp_path / "inputs"), str(tmp_path / "outputs")))
+    timing = json.loads(node(os.path.join(HERE, "forward.js"), repo.image("6_network.js"), repo.image("6_weights_%d.js" % step),
+                             str(tmp_path / "inputs"), str(tmp_path / "outputs"), "why"))
     outputs = np.fromfile(tmp_path / "outputs", np.float32).reshape(len(digits), 1 + 784 + 196 + 196 + 64 + 784 + 784)
     classes, saliency, pool1, conv2, channels, drawn1, drawn2 = np.split(outputs, [1, 785, 981, 1177, 1241, 2025], axis=1)
     page = {"saliency": saliency, "h_pool1": pool1, "h_conv2": conv2, "channels": channels}
@@ -273,8 +273,10 @@ def page(browser, explored):
     assert not errors, errors
 
 
-def draw(page, strokes):
-    """Each stroke with the mouse on #draw: down, 12 moves per segment, up (pointer events)."""
+def draw(page, strokes, look=None):
+    """Each stroke with the mouse on #draw: down, 12 moves per segment, up (pointer events); returns
+    the page's state at the end of each stroke, the button still down. look(), if given, is called
+    at the end of each segment, the button down."""
     box = page.locator("#draw").bounding_box()
     during = []
     for stroke in strokes:
@@ -283,6 +285,9 @@ def draw(page, strokes):
         for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
             for k in range(1, 13):
                 page.mouse.move(box["x"] + x0 + (x1 - x0) * k / 12, box["y"] + y0 + (y1 - y0) * k / 12)
+            if look:
+                page.wait_for_timeout(50)
+                look()
         page.wait_for_timeout(50)
         during.append(page.evaluate("window.explorer.state()"))  # the button still down
         page.mouse.up()
@@ -341,16 +346,9 @@ def test_the_maps_follow_the_pen_and_are_tensorflows_for_any_digit(page, explore
     model = os.path.join(repo.path, "model")
     page.locator("#clear").click()
     # The first stroke of the 7, its maps looked at after each of its segments, the button still down
-    box = page.locator("#draw").bounding_box()
-    stroke, seen = STROKES[0], []
-    page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
-    page.mouse.down()
-    for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
-        for k in range(1, 13):
-            page.mouse.move(box["x"] + x0 + (x1 - x0) * k / 12, box["y"] + y0 + (y1 - y0) * k / 12)
-        page.wait_for_timeout(50)
-        seen.append([canvas_rgb(page, "main-" + m).tobytes() for m in ("saliency", "cam-h_pool1", "cam-h_conv2")])
-    page.mouse.up()
+    seen = []
+    draw(page, STROKES[:1], look=lambda: seen.append(
+        [canvas_rgb(page, "main-" + m).tobytes() for m in ("saliency", "cam-h_pool1", "cam-h_conv2")]))
     for k, name in enumerate(("saliency", "HiResCAM h_pool1", "HiResCAM h_conv2")):
         assert len({maps[k] for maps in seen}) == len(seen), name + " moves with the pen"
     draw(page, STROKES[1:])
@@ -388,6 +386,22 @@ def test_the_maps_follow_the_pen_and_are_tensorflows_for_any_digit(page, explore
     assert tops == [c["channel"] for c in page.evaluate("window.explorer.why()")["channels"][:8]]
     page.locator("#main-deciding canvas").first.click()
     assert page.locator("#channel-title").inner_text() == "h_conv2, channel %d, at step 300" % tops[0]
+
+
+def test_the_pad_the_answers_and_the_maps_stay_in_view_while_the_layers_scroll(page):
+    """On a laptop's 1366x768: scrolled down to fc1's row, the pad, the input, both columns' bars and
+    maps and the deciding channels are still on the screen, and the layers' tiles fit beside them."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.locator("#main-h_fc1").scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 500, "the page scrolled"
+    for element in ("#draw", "#input", "#main-bars", "#main-cam-h_conv2", "#compare-bars", "#compare-cam-h_conv2",
+                    "#main-deciding canvas >> nth=7"):
+        box = page.locator(element).bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 768 and box["x"] + box["width"] <= 1366, element
+    pen = page.locator("#pen").bounding_box()
+    for name in ("h_conv1", "h_conv2"):  # the two columns of tiles, beside the pen's column
+        left, right = (page.locator("#%s-%s" % (column, name)).bounding_box() for column in ("compare", "main"))
+        assert pen["x"] + pen["width"] <= left["x"] < right["x"] and right["x"] + right["width"] <= 1366, name
 
 
 def test_the_slider_at_step_0_shows_the_weights_before_training(page, explored):

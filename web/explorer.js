@@ -575,6 +575,7 @@
   function showTexts() {
     $("run").textContent = summaryText();
     $("draw").title = T("draw a digit here", "ここに数字を描く");
+    $("channel-close").title = T("close", "閉じる");
     for (const canvas of $("digits").children) canvas.title = T("a ", "数字 ") + canvas.dataset.label;
     showPlay();
     showSteps();
@@ -606,6 +607,7 @@
     }
     $("follow").addEventListener("click", () => window.explorer.follow());
     $("play").addEventListener("click", play);
+    $("channel-close").addEventListener("click", () => { selected = null; $("channel").hidden = true; });
     showSteps();
     buildTable();
     const clear = setupPad();
