@@ -198,7 +198,7 @@
 
   // SmoothGrad (saliency.py's: SAMPLES copies of the input with Gaussian noise of NOISE, their
   // gradients averaged, then the absolute value), once the pen rests: 32 forward and backward passes
-  // a column, a few a frame, given up as soon as the input or a step changes.
+  // a column, two a frame, given up as soon as the input or a step changes.
   const SAMPLES = 32, NOISE = 0.15, REST_MS = 300;
   let resting = null, generation = 0;
   function smoothSoon() {
