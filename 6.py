@@ -6,7 +6,8 @@ Reads model/ (saved by 0.py, 3.py, 4.py or 5.py; without it, trains first as 0.p
 into images/ a page that opens from the file system, with no server and no network:
   6.html               the page: a pad to draw on, the digit as the network sees it, every layer's
                        tile and the ten probabilities, for two snapshot steps side by side
-  6_network.js         the network's forward pass and the preprocessing, in plain JavaScript
+  6_network.js         the network's forward and backward passes (why it answers) and the
+                       preprocessing, in plain JavaScript
   6_explorer.js, 6_explorer.css, pages.css, lang.js  the page's code, its style and its language
                        (English or Japanese, as the browser prefers; copied from web/)
   6_run.js             the run: its snapshot steps and their test accuracies, 10 test digits, and

@@ -191,8 +191,7 @@
 
   // drawing.digit_sheet's saliency: white from the 99th percentile up (numpy's, linear)
   function saliencyGray(saliency) {
-    const sorted = Float64Array.from(saliency).sort(), at = 0.99 * (sorted.length - 1), lo = Math.floor(at);
-    const top = Math.max(sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (at - lo), 1e-12);
+    const top = Math.max(network.percentile(Float64Array.from(saliency).sort(), 99), 1e-12);
     return Array.from(saliency, (v) => Math.round(255 * Math.min(v / top, 1)));
   }
 

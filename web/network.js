@@ -387,5 +387,5 @@
     return up.map((v) => v / Math.max(top, 1e-12));
   }
 
-  Object.assign(exports, { bytes, decodeWeights, forward, backward, toInputSize, toMnist });
+  Object.assign(exports, { bytes, decodeWeights, forward, backward, percentile, toInputSize, toMnist });
 })(typeof module !== "undefined" ? module.exports : (window.network = {}));
