@@ -25,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 import flags
-from run_page import b64, page_digits, weights_script, write_run
+from run_page import b64, page_digits, save_weights, write_run
 from tools import IMAGES_DIR
 
 args = flags.parse_args(__doc__, steps=True)
@@ -41,11 +41,11 @@ with tf.compat.v1.Session() as sess:
 
     # 各ステップの重み (the weights at each snapshot step), one file each, loaded when first wanted
     run_id = run.get("run", run["date"])  # (a run saved before runs had an id: its date)
-    weights, steps = {}, []
+    steps = []
     for snapshot in run["snapshots"]:
         restore_model(snapshot["checkpoint"])
         file_name = "6_weights_%d.js" % snapshot["step"]
-        weights[file_name] = weights_script(run_id, snapshot["step"], sess.run(VARIABLES))
+        save_weights(file_name, run_id, snapshot["step"], sess.run(VARIABLES), IMAGES_DIR)
         steps.append({"step": snapshot["step"], "test_accuracy": snapshot["test_accuracy"], "file": file_name,
                       # on how many test digits (the first N; a run saved before they were counted used all)
                       "test_digits": snapshot.get("test_digits", mnist.test.num_examples)})
@@ -63,7 +63,7 @@ if os.path.exists(saved):
 
 write_run(IMAGES_DIR, {"run": run_id, "summary": [describe_run(run), describe_run(run, "ja")], "steps": steps,
                        "digits": page_digits(mnist.test.images[:10], mnist.test.labels[:10]), "channels": channels,
-                       "running": False}, weights)
+                       "running": False})
 
 size = sum(os.path.getsize(os.path.join(IMAGES_DIR, name)) for name in os.listdir(IMAGES_DIR) if name.startswith("6"))
 print("images/6.html: %d snapshot steps (%s), %s, %.1f MB with its files; open it in a browser"

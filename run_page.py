@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from pages import save_text, write_explorer
-from tools import process_runs
+from tools import process_runs, save_atomically
 
 # How often the page hears from a run: its progress (the step, the speed, the time left), and the
 # weights as they are now. Only the tests change them (and slow the steps down, to watch a short
@@ -32,32 +32,55 @@ def b64(array, dtype):
     return base64.b64encode(np.ascontiguousarray(array, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()).decode()
 
 
-def int24_columns(W):
-    """W (inputs, outputs) as 24-bit integers (3 little-endian bytes each, flat) with a float32 scale
-    per column (per fc1 unit): W ~ q * scale."""
-    scale = np.abs(W).max(axis=0) / (2 ** 23 - 1)
-    scale[scale == 0] = 1.0
-    q = np.multiply(W, 1 / scale)
-    q = np.rint(q, out=q).astype("<i4")
-    return q.view(np.uint8).reshape(-1, 4)[:, :3].ravel(), scale.astype(np.float32)
+def int24(q):
+    """Integers of at most 24 bits (int32) as 3 little-endian bytes each, flat: each four's low 3 bytes
+    shifted into 3 words (numpy's copy of their bytes' [:, :3], in steps of 3, takes three times as long)."""
+    u = q.ravel().view("<u4")
+    n = len(u)
+    u = np.concatenate([u, np.zeros(-n % 4, u.dtype)]).reshape(-1, 4)
+    packed = np.empty((len(u), 3), "<u4")
+    np.bitwise_or(u[:, 0] & 0xFFFFFF, u[:, 1] << 24, out=packed[:, 0])
+    np.bitwise_or((u[:, 1] >> 8) & 0xFFFF, u[:, 2] << 16, out=packed[:, 1])
+    np.bitwise_or((u[:, 2] >> 16) & 0xFF, u[:, 3] << 8, out=packed[:, 2])
+    return packed.view(np.uint8).ravel()[:3 * n]
 
 
 def weights_script(run, step, values):
-    """explorerWeights(step, weights, run): the eight variables (values) at a step, as 6.html loads them.
+    """explorerWeights(step, weights, run): the eight variables (values) at a step, as 6.html loads
+    them; in pieces of bytes, written one after the other (save_weights).
 
     W_fc1 is 3.2 million numbers: as 24-bit integers (three fourths of float32), with a scale per
-    column. Their rounding, at most 1/16,777,214 of a column's largest weight, leaves fc1 within 1e-5
-    of TensorFlow's, about what TensorFlow's own float32 sums differ by, so that the page's fc1 ReLUs
-    open where TensorFlow's do and its gradients (why it answers) are TensorFlow's. (16 bits put an
-    fc1 unit on the other side of zero for 1% of test digits: test digit 131's saliency map 4% off.)
+    column (per fc1 unit): W ~ q * scale. Their rounding, at most 1/16,777,214 of a column's largest
+    weight, leaves fc1 within 1e-5 of TensorFlow's, about what TensorFlow's own float32 sums differ by,
+    so that the page's fc1 ReLUs open where TensorFlow's do and its gradients (why it answers) are
+    TensorFlow's. (16 bits put an fc1 unit on the other side of zero for 1% of test digits: test digit
+    131's saliency map 4% off.)
     """
-    q, scale = int24_columns(values["W_fc1"])
+    W = values["W_fc1"]
+    scale = np.maximum(W.max(axis=0), -W.min(axis=0)) / (2 ** 23 - 1)
+    scale[scale == 0] = 1.0
     weights = {name: b64(value, np.float32) for name, value in values.items() if name != "W_fc1"}
     weights["W_fc1"] = {"int24": "@", "scale": b64(scale, np.float32)}
-    # Base64 needs no escaping in JSON: W_fc1's 13 MB go in as they are (json.dumps would take 30 ms
-    # to look for characters to escape, a third of a snapshot step's page).
-    weights = json.dumps(weights).replace('"@"', '"%s"' % b64(q, np.uint8), 1)
-    return "explorerWeights(%s, %s, %s);\n" % (json.dumps(step), weights, json.dumps(run))
+    head, tail = ("explorerWeights(%s, %s, %s);\n" % (json.dumps(step), json.dumps(weights), json.dumps(run))
+                  ).split('"@"')
+    yield (head + '"').encode()
+    # 64 rows (a quarter of a MB) at a time: base64 of whole 3-byte groups joins up as the whole's
+    # would, and small temporaries are reused where 13 MB ones cost 13,000 page faults each, which
+    # was half the page's time in a run.
+    inverse, top = 1 / scale, 2 ** 23 - 1
+    for rows in range(0, len(W), 64):
+        # (float32's rounding can make a column's largest weight 2**23, which 24 bits would read as -2**23)
+        q = np.clip(np.rint(W[rows:rows + 64] * inverse), -top, top)
+        yield base64.b64encode(int24(q.astype("<i4")))
+    yield ('"' + tail).encode()
+
+
+def save_weights(file_name, run, step, values, folder):
+    """folder/file_name: weights_script(run, step, values), written whole (a temporary, then a rename)."""
+    def write(path):
+        with open(path, "wb") as f:
+            f.writelines(weights_script(run, step, values))
+    save_atomically(file_name, write, folder)
 
 
 def page_digits(images, labels):
@@ -66,19 +89,18 @@ def page_digits(images, labels):
             for image, label in zip(images, labels)]
 
 
-def write_run(folder, run, weights=None, live=None):
+def write_run(folder, run, live=None):
     """6.html and its files in folder: the run (6_run.js: {run, summary: [English, Japanese], steps:
-    [{step, test_accuracy, test_digits, file}], digits, channels, running}), weights {file name:
-    script}, and 6_live.js (what the page polls: live, or the run as it stands)."""
-    weights = weights or {}
+    [{step, test_accuracy, test_digits, file}], digits, channels, running}) and 6_live.js (what the
+    page polls: live, or the run as it stands). The steps' weights are saved first (save_weights)."""
     last = run["steps"][-1]["step"] if run["steps"] else 0
     live = live or {"run": run["run"], "running": run["running"], "stopped": False, "step": last, "steps": last,
                     "updated": time.time(), "snapshots": run["steps"], "live": None}
-    write_explorer({**weights, "6_run.js": "explorerRun(%s);\n" % json.dumps(run),
+    write_explorer({"6_run.js": "explorerRun(%s);\n" % json.dumps(run),
                     "6_live.js": "explorerLive(%s);\n" % json.dumps(live)}, folder)
     # Weights of no step of this run (an earlier run's, the last live ones) go: the page's files
     # stay those of one run, and within the budget.
-    keep = set(weights) | {s["file"] for s in run["steps"]}
+    keep = {s["file"] for s in run["steps"]}
     for name in os.listdir(folder):
         if re.fullmatch(r"6_weights_.*\.js", name) and name not in keep:
             os.remove(os.path.join(folder, name))
@@ -115,7 +137,7 @@ class RunPage:
     def snapshot(self, step, test_accuracy, test_digits):
         """The weights at a snapshot step, for good: a new step on the page's slider."""
         file_name = "6_weights_%d.js" % step
-        save_text(file_name, weights_script(self.run["run"], step, self.weights()), self.folder)
+        save_weights(file_name, self.run["run"], step, self.weights(), self.folder)
         self.run["steps"].append({"step": step, "test_accuracy": test_accuracy, "test_digits": test_digits,
                                   "file": file_name})
         self.live, self.last_live = None, time.time()  # a snapshot step is newer than the last live one
@@ -128,7 +150,7 @@ class RunPage:
             time.sleep(PAUSE_S)
         now = time.time()
         if now - self.last_live >= LIVE_S:
-            save_text(LIVE_FILE, weights_script(self.run["run"], step, self.weights()), self.folder)
+            save_weights(LIVE_FILE, self.run["run"], step, self.weights(), self.folder)
             self.live, self.last_live = {"step": step, "file": LIVE_FILE}, now
             self.progress(step)
         elif now - self.last_progress >= PROGRESS_S:

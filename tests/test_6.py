@@ -57,6 +57,30 @@ def assert_same_as_tensorflow(layers, probabilities, expected):
     return np.asarray(probabilities).argmax(axis=1) == tf_probabilities.argmax(axis=1)
 
 
+def test_a_weights_file_gives_back_w_fc1_within_its_rounding(tmp_path):
+    """The file 6.html loads: W_fc1's 24-bit integers (written 64 rows at a time, each four packed by
+    shifts) decode, as network.js does, to the weights within a step of their column's scale (half
+    a step of rounding, and a column's largest kept below 2**23, which would read as -2**23), for
+    shapes whose rows and blocks don't come out even; the other variables exactly."""
+    import run_page
+    rng = np.random.default_rng(1)
+    for shape in [(3, 2), (7, 3), (130, 7)]:
+        values = {"W_fc1": rng.standard_normal(shape).astype(np.float32), "b_fc2": rng.standard_normal(10).astype(np.float32)}
+        values["W_fc1"][:, 0] = 0  # a column of zeros: scale 1
+        run_page.save_weights("w.js", "run", 100, values, str(tmp_path))
+        text = (tmp_path / "w.js").read_text(encoding="ascii")
+        match = re.fullmatch(r"explorerWeights\(100, (.*), \"run\"\);\n", text, re.S)
+        data = json.loads(match.group(1))
+        q = np.frombuffer(run_page.base64.b64decode(data["W_fc1"]["int24"]), np.uint8).reshape(-1, 3).astype(np.int32)
+        q = ((q[:, 0] | q[:, 1] << 8 | q[:, 2] << 16) << 8) >> 8  # network.js's decoding: signed 24 bits
+        scale = np.frombuffer(run_page.base64.b64decode(data["W_fc1"]["scale"]), "<f4")
+        assert q.shape == (values["W_fc1"].size,)
+        largest = np.abs(q.reshape(shape))[:, 1:].max(axis=0)
+        assert ((largest >= 2 ** 23 - 2) & (largest <= 2 ** 23 - 1)).all()  # each column's range, and not beyond
+        assert (np.abs(q.reshape(shape) * scale - values["W_fc1"]) <= scale).all()
+        assert (np.frombuffer(run_page.base64.b64decode(data["b_fc2"]), "<f4") == values["b_fc2"]).all()
+
+
 def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
     repo, stdout = explored
     lines = stdout.splitlines()
