@@ -17,6 +17,10 @@ default here). Measures, in this process:
   - the bare step with TensorFlow's oneDNN kernels against its Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0),
     each in a process of its own, in windows that take turns on the same batches; and whole
     `python 0.py --steps --whole-steps` runs both ways, in --rounds interleaved rounds;
+  - whole `python 0.py --steps N` runs (each of --overhead-steps) against a bare loop of the same
+    graph, in --rounds rounds in turns, in wall-clock and CPU time, and what the difference is made
+    of (the snapshots' test accuracies, the checkpoints, the live page), from one more run of 0.py
+    with those parts clocked;
 and, running `python 3.py --steps N` as a user does (in a copy of the repository):
   - the time from its start to the first image written, and the whole run;
   - the whole run split into import, data, graph, training, evaluation and images (from a second
@@ -443,18 +447,47 @@ with tf.compat.v1.Session(config=training_config()) as sess:
 """
 
 
+# 0.py itself, each of the parts a run does beside the article's loop clocked: the snapshots' test
+# accuracies, the checkpoints, the live page. Prints {part: seconds} as its last line.
+CLOCKED_RUN = """
+import json, os, runpy, sys, time
+folder, steps = sys.argv[1], sys.argv[2]
+sys.path.insert(0, folder)
+sys.argv = [os.path.join(folder, "0.py"), "--steps", steps]
+import onednn
+import cnn, run_page
+clock = {"snapshot accuracies": 0.0, "checkpoints": 0.0, "live page": 0.0}
+
+def clocked(owner, name, part, when=lambda *args, **kwargs: True):
+    work = getattr(owner, name)
+    def timed_work(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            if when(*args, **kwargs):
+                clock[part] += time.perf_counter() - start
+    setattr(owner, name, timed_work)
+
+clocked(type(cnn.accuracy), "eval", "snapshot accuracies",  # those of SNAPSHOT_TEST_DIGITS, not the article's
+        lambda tensor, feed_dict=None, **_: feed_dict is not None and len(feed_dict[cnn.x]) == cnn.SNAPSHOT_TEST_DIGITS)
+clocked(cnn, "save_model", "checkpoints")
+for name in ("start", "snapshot", "tick", "end"):
+    clocked(run_page.RunPage, name, "live page")
+with open(os.devnull, "w") as sys.stdout:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+sys.stdout = sys.__stdout__
+print(json.dumps(clock))
+"""
+
+
 def overhead_runs(folder):
     """For each of --overhead-steps: whole `python 0.py --steps N` runs against the bare loop of the same
     steps, in --rounds rounds, each once a round, who goes first alternating (so that a machine that
     speeds up or slows down favours neither); the median of the rounds' speed ratios (bare / 0.py),
     in wall-clock time and in CPU time (user and system, of the process and its threads); and what the
-    difference is made of: the snapshots' test accuracies and the checkpoints, each timed here (one of
-    each, times how many a run of N steps does), and the rest."""
-    digits = cnn.SNAPSHOT_TEST_DIGITS  # of all the test digits (training_rates left cnn.mnist with 10)
-    accuracy_s = min(timed(lambda: cnn.accuracy.eval(feed_dict={
-        cnn.x: mnist.test.images[:digits], cnn.y_: mnist.test.labels[:digits], cnn.keep_prob: 1.0})) for _ in range(3))
-    with tempfile.TemporaryDirectory() as model:
-        save_s = min(timed(lambda: cnn.save_model(model, "step-1")) for _ in range(3))
+    difference of the medians is made of, from one more run of 0.py with those parts clocked
+    (CLOCKED_RUN, first calls and all), and the rest."""
     results = {}
     for steps in args.overhead_steps:
         seconds, cpu = {"0.py": [], "bare loop": []}, {"0.py": [], "bare loop": []}
@@ -467,14 +500,15 @@ def overhead_runs(folder):
                                                                   capture_output=True)))
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu[kind].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        marks = len(cnn.snapshot_steps(steps)) - 1  # the last one's accuracy is the article's line, in both
+        clocked = subprocess.run([sys.executable, "-c", CLOCKED_RUN, folder, str(steps)], check=True,
+                                 capture_output=True, text=True)
+        parts = json.loads(clocked.stdout.splitlines()[-1])
         difference = statistics.median(seconds["0.py"]) - statistics.median(seconds["bare loop"])
         results[steps] = {"0py_s": statistics.median(seconds["0.py"]), "bare_s": statistics.median(seconds["bare loop"]),
                           "speed_ratio": statistics.median(b / t for t, b in zip(seconds["0.py"], seconds["bare loop"])),
                           "round_ratios": [b / t for t, b in zip(seconds["0.py"], seconds["bare loop"])],
                           "cpu_ratio": statistics.median(b / t for t, b in zip(cpu["0.py"], cpu["bare loop"])),
-                          "snapshot_accuracies_s": marks * accuracy_s, "checkpoints_s": (marks + 1) * save_s}
-        results[steps]["rest_s"] = difference - results[steps]["snapshot_accuracies_s"] - results[steps]["checkpoints_s"]
+                          "parts_s": parts, "rest_s": difference - sum(parts.values())}
     return results
 
 
@@ -673,8 +707,7 @@ rows = [
     ("  the bare loop (s)", o["bare_s"]),
     ("  0.py's speed / the bare loop's", o["speed_ratio"]),
     ("  the same in CPU time", o["cpu_ratio"]),
-    ("  snapshots' test accuracies (s)", o["snapshot_accuracies_s"]),
-    ("  checkpoints (s)", o["checkpoints_s"]),
+] + [("  %s (s)" % part, part_s) for part, part_s in o["parts_s"].items()] + [
     ("  the rest of the difference (s)", o["rest_s"]),
 ]] + [
     ("python 3.py --steps %d: first image (s)" % args.run_steps, first_image),
