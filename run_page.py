@@ -51,10 +51,10 @@ def weights_script(run, step, values):
 
     W_fc1 is 3.2 million numbers: as 24-bit integers (three fourths of float32), with a scale per
     column (per fc1 unit): W ~ q * scale. Their rounding, at most 1/16,777,214 of a column's largest
-    weight (1/8,388,607 for the largest itself, kept below 2**23), leaves fc1 within 1e-5 of TensorFlow's, about what TensorFlow's own float32 sums differ by,
-    so that the page's fc1 ReLUs open where TensorFlow's do and its gradients (why it answers) are
-    TensorFlow's. (16 bits put an fc1 unit on the other side of zero for 1% of test digits: test digit
-    131's saliency map 4% off.)
+    weight (1/8,388,607 for the largest itself, kept below 2**23), leaves fc1 within 1e-5 of
+    TensorFlow's, about what TensorFlow's own float32 sums differ by, so that the page's fc1 ReLUs
+    open where TensorFlow's do and its gradients (why it answers) are TensorFlow's. (16 bits put an
+    fc1 unit on the other side of zero for 1% of test digits: test digit 131's saliency map 4% off.)
     """
     W = values["W_fc1"]
     scale = np.maximum(W.max(axis=0), -W.min(axis=0)) / (2 ** 23 - 1)

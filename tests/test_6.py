@@ -1,6 +1,7 @@
 """6.py and its page: the numbers the page computes are TensorFlow's, under node and in a real browser
 (headless Chromium, driven by Playwright with real pointer events), from a short training's model/."""
 
+import base64
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from PIL import Image, ImageDraw
 
 import cnn
 import onednn
+import run_page
 from drawing import heat_overlay
 from mnist_preprocessing import to_mnist
 from saliency import saliency_map, to_input_size
@@ -62,7 +64,6 @@ def test_a_weights_file_gives_back_w_fc1_within_its_rounding(tmp_path):
     shifts) decode, as network.js does, to the weights within a step of their column's scale (half
     a step of rounding, and a column's largest kept below 2**23, which would read as -2**23), for
     shapes whose rows and blocks don't come out even; the other variables exactly."""
-    import run_page
     rng = np.random.default_rng(1)
     for shape in [(3, 2), (7, 3), (130, 7)]:
         values = {"W_fc1": rng.standard_normal(shape).astype(np.float32), "b_fc2": rng.standard_normal(10).astype(np.float32)}
@@ -71,14 +72,14 @@ def test_a_weights_file_gives_back_w_fc1_within_its_rounding(tmp_path):
         text = (tmp_path / "w.js").read_text(encoding="ascii")
         match = re.fullmatch(r"explorerWeights\(100, (.*), \"run\"\);\n", text, re.S)
         data = json.loads(match.group(1))
-        q = np.frombuffer(run_page.base64.b64decode(data["W_fc1"]["int24"]), np.uint8).reshape(-1, 3).astype(np.int32)
+        q = np.frombuffer(base64.b64decode(data["W_fc1"]["int24"]), np.uint8).reshape(-1, 3).astype(np.int32)
         q = ((q[:, 0] | q[:, 1] << 8 | q[:, 2] << 16) << 8) >> 8  # network.js's decoding: signed 24 bits
-        scale = np.frombuffer(run_page.base64.b64decode(data["W_fc1"]["scale"]), "<f4")
+        scale = np.frombuffer(base64.b64decode(data["W_fc1"]["scale"]), "<f4")
         assert q.shape == (values["W_fc1"].size,)
         largest = np.abs(q.reshape(shape))[:, 1:].max(axis=0)
         assert ((largest >= 2 ** 23 - 2) & (largest <= 2 ** 23 - 1)).all()  # each column's range, and not beyond
         assert (np.abs(q.reshape(shape) * scale - values["W_fc1"]) <= scale).all()
-        assert (np.frombuffer(run_page.base64.b64decode(data["b_fc2"]), "<f4") == values["b_fc2"]).all()
+        assert (np.frombuffer(base64.b64decode(data["b_fc2"]), "<f4") == values["b_fc2"]).all()
 
 
 def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
