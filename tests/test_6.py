@@ -625,7 +625,6 @@ def test_a_killed_runs_page_says_it_stopped(browser, repo):
 
 
 def test_a_run_removes_the_temporaries_a_killed_run_left(tmp_path):
-    import run_page
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # a process that no longer runs: a run killed while it wrote
     left = tmp_path / (".6_live.js.%d.x1y2.tmp" % dead.pid)
