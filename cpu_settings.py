@@ -2,6 +2,7 @@
 """What this CPU has, and the session settings for training that follow: one inter-op thread, and
 with --bf16 oneDNN's bfloat16 rewrite (automatic mixed precision), where the CPU computes in bfloat16."""
 
+import os
 import platform
 import sys
 
@@ -11,6 +12,10 @@ from tensorflow.core.protobuf import rewriter_config_pb2
 import onednn
 
 BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
+# oneDNN's instruction sets that compute in bfloat16: a cap below them (ONEDNN_MAX_CPU_ISA=AVX2, say)
+# makes oneDNN refuse the bfloat16 graph's convolutions.
+BF16_ISAS = {"AVX512_CORE_BF16", "AVX512_CORE_FP16", "AVX10_1_512", "AVX512_CORE_AMX", "AVX10_1_512_AMX",
+             "AVX512_CORE_AMX_FP16", "AVX10_1_512_AMX_FP16", "ALL", "DEFAULT"}
 
 
 def cpu_info():
@@ -29,10 +34,17 @@ def cpu_has_bf16():
     return bool(BF16_FLAGS & cpu_info()[1])
 
 
+def onednn_isa_cap():
+    """The instruction set oneDNN is capped at (ONEDNN_MAX_CPU_ISA, or its older name DNNL_MAX_CPU_ISA), or None."""
+    cap = os.environ.get("ONEDNN_MAX_CPU_ISA") or os.environ.get("DNNL_MAX_CPU_ISA")
+    return cap.strip().upper() if cap and cap.strip() else None
+
+
 def bf16_here():
-    """Whether --bf16 trains in bfloat16 here: the CPU has bfloat16 instructions and TensorFlow runs its
-    oneDNN kernels (the rewrite is oneDNN's: with TF_ENABLE_ONEDNN_OPTS=0 it does nothing)."""
-    return cpu_has_bf16() and onednn.enabled()
+    """Whether --bf16 trains in bfloat16 here: the CPU has bfloat16 instructions, TensorFlow runs its
+    oneDNN kernels (the rewrite is oneDNN's: with TF_ENABLE_ONEDNN_OPTS=0 it does nothing), and
+    ONEDNN_MAX_CPU_ISA, if set, lets oneDNN use them."""
+    return cpu_has_bf16() and onednn.enabled() and onednn_isa_cap() in BF16_ISAS | {None}
 
 
 def training_config(bf16=False):
@@ -48,8 +60,10 @@ def training_config(bf16=False):
     config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=1)
     if bf16 and not bf16_here():
         print("--bf16: %s: training in float32" % (
-            "TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs" if cpu_has_bf16()
-            else "this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)"), file=sys.stderr)
+            "this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)" if not cpu_has_bf16()
+            else "TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs"
+            if not onednn.enabled() else "ONEDNN_MAX_CPU_ISA=%s keeps oneDNN from its bfloat16 instructions" % (
+                onednn_isa_cap())), file=sys.stderr)
     elif bf16:
         config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 = rewriter_config_pb2.RewriterConfig.ON
     elif bf16_here():

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+import cpu_settings
 from conftest import ROOT
 
 FIELDS = {"date", "cpu", "cores", "tensorflow", "numpy", "python", "window_steps", "windows", "step_gflop",
@@ -63,7 +64,7 @@ def test_bench_writes_every_field(tmp_path):
     assert "  snapshot accuracies (s)" in result.stdout and "  the rest of the difference (s)" in result.stdout
     assert "AVX2" in table["cpu_vector_instructions"] or not table["cpu_vector_instructions"]
     assert "(TensorFlow's default: %s)" % ("on" if table["onednn_default"] else "off") in result.stdout.splitlines()[0]
-    if table["cpu_has_bf16"] and table["onednn"]:
+    if cpu_settings.bf16_here():
         assert table["bf16_steps_per_s"] > 0 and table["bf16_speedup"] > 0
         assert any("the rewrite's" in kind for kind in table["bf16_step_profile_ms"]), "its casts are in the profile"
         assert any("Conv2D" in kind for kind in table["bf16_step_profile_ms"])
@@ -85,7 +86,7 @@ def test_bench_pytorch_times_both_sides_in_turn(tmp_path):
     assert result.returncode == 0, result.stderr
     table = json.loads(out.read_text())
     assert table["onednn"] == (os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0"), "on, as in every script"
-    has_bf16 = (table["avx512_bf16"] or table["amx_bf16"]) and table["onednn"]
+    has_bf16 = cpu_settings.bf16_here()
     precisions = ["float32", "bf16"] if has_bf16 else ["float32"]
     for precision in precisions:
         assert table["pytorch_%s_steps_per_s" % precision] == 6.0, "3 steps in 0.5 s"

@@ -64,8 +64,10 @@ def test_bf16_trains_in_bfloat16_where_the_cpu_has_it(repo):
         assert run["precision"] == "bfloat16" and "--bf16" not in result.stderr
     else:
         assert run["precision"] == "float32"
-        why = ("TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs"
-               if cpu_settings.cpu_has_bf16() else "this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)")
+        why = ("this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)" if not cpu_settings.cpu_has_bf16()
+               else "TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs"
+               if not cpu_settings.onednn.enabled()
+               else "ONEDNN_MAX_CPU_ISA=%s keeps oneDNN from its bfloat16 instructions" % cpu_settings.onednn_isa_cap())
         assert "--bf16: %s: training in float32" % why in result.stderr.splitlines()
     assert run["test_accuracy"] > 0.75, "bfloat16 learns as float32 does (0.85 after 100 steps)"
     assert "step/s" not in result.stderr, "no progress bar where stderr is not a terminal"
@@ -73,6 +75,7 @@ def test_bf16_trains_in_bfloat16_where_the_cpu_has_it(repo):
 
 def test_without_bf16_the_run_is_float32_and_a_bf16_cpu_is_told_of_the_flag(monkeypatch, capsys):
     monkeypatch.setattr(cpu_settings.onednn, "enabled", lambda: True)  # as with either kernel family
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)  # oneDNN free to use every instruction
     for has in (True, False):
         monkeypatch.setattr(cpu_settings, "cpu_has_bf16", lambda: has)
         config = cnn.training_config(False)
@@ -83,6 +86,15 @@ def test_without_bf16_the_run_is_float32_and_a_bf16_cpu_is_told_of_the_flag(monk
     with tf.compat.v1.Session(config=cnn.training_config(True)) as sess:  # has is False now
         assert cnn.precision_of(sess) == "float32"
     assert capsys.readouterr().err.startswith("--bf16: this CPU has no bfloat16 instructions")
+    # oneDNN capped below its bfloat16 instructions (as on an AVX2 CPU) refuses the bfloat16 graph: float32
+    monkeypatch.setattr(cpu_settings, "cpu_has_bf16", lambda: True)
+    for cap, here in (("AVX2", False), ("avx512_core_vnni", False), ("AVX512_CORE_AMX", True), ("", True)):
+        monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", cap)
+        assert cpu_settings.bf16_here() == here, cap
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
+    with tf.compat.v1.Session(config=cnn.training_config(True)) as sess:
+        assert cnn.precision_of(sess) == "float32"
+    assert capsys.readouterr().err == "--bf16: ONEDNN_MAX_CPU_ISA=AVX2 keeps oneDNN from its bfloat16 instructions: training in float32\n"
 
 
 @pytest.mark.skipif(not cpu_settings.bf16_here(), reason="no bfloat16 here (the CPU's instructions and oneDNN's kernels)")
