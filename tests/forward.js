@@ -4,8 +4,9 @@
 // preceded by its four layers (h_conv1, h_pool1, h_conv2, h_pool2, NHWC) with "layers". With "why",
 // the backward pass too, for the class the page answers: per input, in place of the probabilities,
 // the class, the saliency (784), HiResCAM on h_pool1 and on h_conv2 (196 each), h_conv2's 64
-// channels' contributions in channel order, and the two HiResCAMs as the page draws them
-// (upsampled to 28x28, largest 1: 784 each). Prints the ms per input, forward and backward apart.
+// channels' contributions in channel order, the two HiResCAMs as the page draws them (upsampled to
+// 28x28, largest 1: 784 each), and the branches the page took: its h_conv1, h_conv2 and h_fc1 (after
+// their ReLUs). Prints the ms per input, forward and backward apart.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -34,7 +35,8 @@ for (let i = 0; i < n; i++) {
     const channels = new Float32Array(64);
     for (const {channel, contribution} of why.channels) channels[channel] = contribution;
     parts.push(Float32Array.of(answer), why.saliency, why.hirescam.h_pool1, why.hirescam.h_conv2, channels,
-               network.toInputSize(why.hirescam.h_pool1, 14), network.toInputSize(why.hirescam.h_conv2, 14));
+               network.toInputSize(why.hirescam.h_pool1, 14), network.toInputSize(why.hirescam.h_conv2, 14),
+               out.h_conv1, out.h_conv2, out.h_fc1);
     continue;
   }
   if (what === "layers") parts.push(out.h_conv1, out.h_pool1, out.h_conv2, out.h_pool2);

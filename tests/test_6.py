@@ -8,15 +8,14 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import pytest
 import tensorflow as tf
 from PIL import Image, ImageDraw
 
+import branches
 import cnn
-import onednn
 import run_page
 from drawing import heat_overlay
 from mnist_preprocessing import to_mnist
@@ -133,8 +132,16 @@ def test_the_pages_forward_pass_is_tensorflows(explored, tmp_path, step, tag):
     sizes = [SIDES[name][0] ** 2 * SIDES[name][1] for name in NAMES] + [10]
     outputs = np.fromfile(tmp_path / "outputs", np.float32).reshape(len(digits), sum(sizes))
     parts = np.split(outputs, np.cumsum(sizes)[:-1], axis=1)
-    same = assert_same_as_tensorflow(parts[:4], parts[4], tf_layers(os.path.join(repo.path, "model"), tag, digits))
-    assert same.mean() >= 0.99, "the same answer (ties of a barely trained network aside)"
+    model = os.path.join(repo.path, "model")
+    same = assert_same_as_tensorflow(parts[:4], parts[4], tf_layers(model, tag, digits))
+    assert not [k for k in np.flatnonzero(~same) if k not in answer_ties(model, tag, digits)], "the same answer"
+
+
+def answer_ties(model, tag, inputs):
+    """The inputs whose two largest logits TensorFlow finds within float32's rounding of each other."""
+    with tf.compat.v1.Session() as sess:
+        cnn.restore_model(tag, model)
+        return branches.answer_ties(sess, inputs)
 
 
 WHY = {}  # the gradient ops of tf_why, built once in this process's graph
@@ -176,36 +183,26 @@ def outside_bounds(page, theirs):
     return sorted(outside)
 
 
-OTHER_KERNELS = """
-import sys
-sys.path[:0] = sys.argv[1:3]
-import numpy as np
-import test_6
-inputs, classes = np.load(sys.argv[5]), np.load(sys.argv[6])
-np.savez(sys.argv[7], **test_6.tf_why(sys.argv[3], sys.argv[4], inputs, classes))
-"""
-
-
-def assert_why_is_tensorflows(page, model, tag, inputs, classes):
-    """The page's why() (page: tf_why's arrays) within the bounds of TensorFlow's, for every input.
-    Where a max pooling window's two largest values, or an fc1 unit and zero, lie within float32's
-    rounding of each other, the gradient takes one branch or the other by the order of a sum:
-    TensorFlow's oneDNN and Eigen kernels then disagree with each other too (by 6% in a saliency
-    map, one test digit in 200 at step 100). There, the page must agree with the other kernels."""
-    outside = outside_bounds(page, tf_why(model, tag, inputs, classes))
-    if outside:
-        other = "0" if onednn.enabled() else "1"
-        folder = tempfile.mkdtemp()
-        np.save(os.path.join(folder, "inputs.npy"), np.asarray(inputs)[outside])
-        np.save(os.path.join(folder, "classes.npy"), np.asarray(classes)[outside])
-        subprocess.run([sys.executable, "-c", OTHER_KERNELS, ROOT, HERE, model, tag, *(os.path.join(folder, n) for n in (
-            "inputs.npy", "classes.npy", "theirs.npz"))], env=dict(os.environ, TF_ENABLE_ONEDNN_OPTS=other),
-            check=True, capture_output=True)
-        with np.load(os.path.join(folder, "theirs.npz")) as theirs:
-            still = outside_bounds({name: np.asarray(v)[outside] for name, v in page.items()}, dict(theirs))
-        shutil.rmtree(folder)
-        assert not still, ("outside the bounds of both kernel families", [outside[k] for k in still])
-        assert len(outside) <= max(1, len(inputs) // 50), ("too many inputs at a branch", outside)
+def assert_why_is_tensorflows(page, page_masks, model, tag, inputs, classes):
+    """The page's why() (page: tf_why's arrays) within the bounds of TensorFlow's tf.gradients for every
+    input, but those where the page's forward pass took another branch than TensorFlow's (page_masks,
+    branches.masks_of its activations: a near-tie of a pooling window's two largest values, or of a
+    ReLU's input and zero, where either is right), at most 2% of them; and for every input within the
+    bounds of TensorFlow's gradient along the page's branches. Returns those inputs."""
+    with tf.compat.v1.Session() as sess:
+        cnn.restore_model(tag, model)
+        tf_masks = branches.tf_masks(sess, inputs)
+        along_tfs, along_pages = (branches.why_along(sess, inputs, classes, m) for m in (tf_masks, page_masks))
+    theirs = tf_why(model, tag, inputs, classes)
+    assert not outside_bounds(along_tfs, theirs), "the fed-branch network gives tf.gradients' along TensorFlow's branches"
+    at = branches.differ(page_masks, tf_masks)
+    print("%s: %d of %d inputs at another branch than TensorFlow's %s" % (tag, len(at), len(inputs), at))
+    assert len(at) <= max(1, len(inputs) // 50), ("too many inputs at another branch", at)
+    outside = [k for k in outside_bounds(page, theirs) if k not in at]
+    assert not outside, ("outside the bounds of TensorFlow's, on TensorFlow's branches", outside)
+    outside = outside_bounds(page, along_pages)
+    assert not outside, ("outside the bounds of TensorFlow's gradient along the page's branches", outside)
+    return at
 
 
 @pytest.mark.parametrize("step, tag", [(300, "after"), (100, "step-100")])
@@ -217,11 +214,14 @@ def test_the_pages_why_is_tensorflows_gradients(explored, tmp_path, step, tag):
     digits.tofile(tmp_path / "inputs")
     timing = json.loads(node(os.path.join(HERE, "forward.js"), repo.image("6_network.js"), repo.image("6_weights_%d.js" % step),
                              str(tmp_path / "inputs"), str(tmp_path / "outputs"), "why"))
-    outputs = np.fromfile(tmp_path / "outputs", np.float32).reshape(len(digits), 1 + 784 + 196 + 196 + 64 + 784 + 784)
-    classes, saliency, pool1, conv2, channels, drawn1, drawn2 = np.split(outputs, [1, 785, 981, 1177, 1241, 2025], axis=1)
+    sizes = [1, 784, 196, 196, 64, 784, 784, 28 * 28 * 32, 14 * 14 * 64, 1024]
+    outputs = np.fromfile(tmp_path / "outputs", np.float32).reshape(len(digits), sum(sizes))
+    classes, saliency, pool1, conv2, channels, drawn1, drawn2, h_conv1, h_conv2, h_fc1 = np.split(
+        outputs, np.cumsum(sizes)[:-1], axis=1)
     page = {"saliency": saliency, "h_pool1": pool1, "h_conv2": conv2, "channels": channels}
+    page_masks = branches.masks_of(h_conv1.reshape(-1, 28, 28, 32), h_conv2.reshape(-1, 14, 14, 64), h_fc1)
     model, classes = os.path.join(repo.path, "model"), classes[:, 0].astype(np.int32)
-    assert_why_is_tensorflows(page, model, tag, digits, classes)
+    assert_why_is_tensorflows(page, page_masks, model, tag, digits, classes)
     # Drawn as 5.py draws them: saliency.to_input_size (Pillow's bilinear upsampling, largest 1)
     theirs = tf_why(model, tag, digits, classes)
     for drawn, name in ((drawn1, "h_pool1"), (drawn2, "h_conv2")):
@@ -272,10 +272,21 @@ def browser():
         chromium.close()
 
 
+WAIT_MS = 120000  # the limit of a wait for what the page shows next (a busy 2-core machine is slow)
+
+
+def shows(locator, text):
+    """Wait until locator's text matches text (a regular expression, from its start): what the page
+    shows after its next poll or frame."""
+    from playwright.sync_api import expect  # here: without Playwright, the browser fixture skips first
+    expect(locator).to_have_text(re.compile("^" + text), timeout=WAIT_MS)
+
+
 def open_page(browser, url, errors, locale="en-US"):
     """A page in a new browser context that prefers locale's language; a request to the network
     (refused) or any browser error goes to errors."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
+    context.set_default_timeout(WAIT_MS)  # every wait for a state, with a generous limit
     context.route(re.compile(r"^(?!file:).*"), lambda route: (errors.append(route.request.url), route.abort()))
     view = context.new_page()
     view.on("console", lambda message: errors.append(message.text) if message.type in ("error", "warning") else None)
@@ -311,13 +322,19 @@ def draw(page, strokes, look=None):
             for k in range(1, 13):
                 page.mouse.move(box["x"] + x0 + (x1 - x0) * k / 12, box["y"] + y0 + (y1 - y0) * k / 12)
             if look:
-                page.wait_for_timeout(50)
+                next_frame(page)
                 look()
-        page.wait_for_timeout(50)
+        next_frame(page)
         during.append(page.evaluate("window.explorer.state()"))  # the button still down
         page.mouse.up()
-    page.wait_for_timeout(100)
+    next_frame(page)
     return during
+
+
+def next_frame(page):
+    """Wait until the page has drawn what it was given: the page redraws at its next animation frame,
+    and a frame callback asked for now runs after the one it asked for."""
+    page.evaluate("new Promise((resolve) => requestAnimationFrame(() => resolve()))")
 
 
 def pad_pixels(page):
@@ -339,7 +356,7 @@ def test_a_drawn_digit_goes_through_every_layer_as_in_tensorflow(page, explored)
     inputs = np.array([state["input"]], np.float32)
     expected = tf_layers(os.path.join(repo.path, "model"), "after", inputs)
     same = assert_same_as_tensorflow([[state["layers"][name]] for name in NAMES], [state["probabilities"]], expected)
-    assert same.all()
+    assert same.all() or answer_ties(os.path.join(repo.path, "model"), "after", inputs) == [0]
     assert np.argmax(state["probabilities"]) == 7, "a short training already reads the 7"
 
 
@@ -378,17 +395,20 @@ def test_the_maps_follow_the_pen_and_are_tensorflows_for_any_digit(page, explore
         assert len({maps[k] for maps in seen}) == len(seen), name + " moves with the pen"
     draw(page, STROKES[1:])
     # The page's why() for its drawing: TensorFlow's, for the answer and for another digit
-    digit = np.array([page.evaluate("window.explorer.state()")["input"]], np.float32)
+    state = page.evaluate("window.explorer.state()")
+    digit = np.array([state["input"]], np.float32)
+    page_masks = branches.masks_of(np.reshape(state["layers"]["h_conv1"], (1, 28, 28, 32)),
+                                   np.reshape(state["layers"]["h_conv2"], (1, 14, 14, 64)), [state["h_fc1"]])
     cls, mine = page_why(page)
     assert cls == 7
-    assert_why_is_tensorflows(mine, model, "after", digit, [7])
+    assert_why_is_tensorflows(mine, page_masks, model, "after", digit, [7])
     cls, mine = page_why(page, 9)
     assert cls == 9
-    assert_why_is_tensorflows(mine, model, "after", digit, [9])
+    assert_why_is_tensorflows(mine, page_masks, model, "after", digit, [9])
     # "Why not 9?": a click on 9's bar; the maps drawn are then 9's, as 5.py would draw them
     page.locator("#main-bars .bar[data-digit='9']").click()
     page.wait_for_function("window.explorer.asked() === 9")
-    assert "Why not 9?" in page.locator("#main-why-title").inner_text()
+    shows(page.locator("#main-why-title"), ".*Why not 9\\?")
     theirs = tf_why(model, "after", digit, [9])
     for name in ("h_pool1", "h_conv2"):
         expected = heat_overlay(digit[0].reshape(28, 28), to_input_size(theirs[name].reshape(1, 14, 14))[0])
@@ -410,7 +430,7 @@ def test_the_maps_follow_the_pen_and_are_tensorflows_for_any_digit(page, explore
     tops = [int(f.split("\n")[0]) for f in page.locator("#main-deciding figcaption").all_inner_texts()]
     assert tops == [c["channel"] for c in page.evaluate("window.explorer.why()")["channels"][:8]]
     page.locator("#main-deciding canvas").first.click()
-    assert page.locator("#channel-title").inner_text() == "h_conv2, channel %d, at step 300" % tops[0]
+    shows(page.locator("#channel-title"), "h_conv2, channel %d, at step 300$" % tops[0])
 
 
 def test_the_pad_the_answers_and_the_maps_stay_in_view_while_the_layers_scroll(page):
@@ -435,16 +455,14 @@ def test_the_slider_at_step_0_shows_the_weights_before_training(page, explored):
     page.evaluate("window.explorer.setInput(%s)" % json.dumps(digit.tolist()))
     page.locator("#step").fill("0")  # the slider, moved to its first snapshot
     page.wait_for_function("window.explorer.state().step === 0")
-    assert re.fullmatch(r"step 0, test accuracy 0\.\d{4} on the first 1,000 test digits",
-                        page.locator("#step-label").inner_text())
+    shows(page.locator("#step-label"), r"step 0, test accuracy 0\.\d{4} on the first 1,000 test digits$")
     state = page.evaluate("window.explorer.state()")
     expected = tf_layers(os.path.join(repo.path, "model"), "before", digit[None])
     assert_same_as_tensorflow([[state["layers"][name]] for name in NAMES], [state["probabilities"]], expected)
     # The compare column stays at step 0 and the main one at 0: both show the untrained network.
-    assert page.locator("#main-title").inner_text().startswith("step 0 (test accuracy")
+    shows(page.locator("#main-title"), r"step 0 \(test accuracy")
     page.locator("#step").fill("3")
-    assert re.fullmatch(r"step 300, test accuracy 0\.\d{4} on all 10,000 test digits",
-                        page.locator("#step-label").inner_text())
+    shows(page.locator("#step-label"), r"step 300, test accuracy 0\.\d{4} on all 10,000 test digits$")
 
 
 def test_clicking_a_channel_shows_it_enlarged(page):
@@ -452,7 +470,7 @@ def test_clicking_a_channel_shows_it_enlarged(page):
     box = tile.bounding_box()
     zoom = box["width"] / (8 * 15 - 1)  # 8 channels of 14 pixels and their gaps
     tile.click(position={"x": (2 * 15 + 5) * zoom, "y": (1 * 15 + 5) * zoom})  # row 1, column 2: channel 10
-    assert page.locator("#channel-title").inner_text() == "h_conv2, channel 10, at step 300"
+    shows(page.locator("#channel-title"), "h_conv2, channel 10, at step 300$")
     assert page.locator("#channel-body canvas").count() >= 2, "its map, and its pattern or its weights"
 
 
@@ -561,35 +579,39 @@ def test_the_page_follows_a_run_while_it_runs(browser, repo):
     view.evaluate("window.explorer.ready")
     first = view.evaluate("window.explorer.training()")
     assert first["running"] and first["steps"] == 300, "ready before the run ends"
+    view.evaluate("""() => {  // every text the progress line shows, kept: the run may end before the test looks
+        const line = document.getElementById("training-text");
+        window.progressTexts = [line.textContent];
+        new MutationObserver(() => window.progressTexts.push(line.textContent)).observe(
+            line, {childList: true, characterData: true, subtree: true}); }""")
     # The step rises, the slider gains steps, and the Training step column follows the newest.
     view.wait_for_function("window.explorer.training().step > %d" % (first["step"] + 20))
-    view.wait_for_function("window.explorer.steps().length >= 3", timeout=60000)
+    view.wait_for_function("window.explorer.steps().length >= 3")
     # Each new step, the column on it: a live step (not a snapshot step), then the next snapshot step.
     view.wait_for_function("window.explorer.steps().some((s) => s % 100 !== 0) && "
-                           "window.explorer.state().step === Math.max(...window.explorer.steps())", timeout=60000)
+                           "window.explorer.state().step === Math.max(...window.explorer.steps())")
     newest = max(view.evaluate("window.explorer.steps()"))
     view.wait_for_function("Math.max(...window.explorer.steps()) > %d && "
-                           "window.explorer.state().step === Math.max(...window.explorer.steps())" % newest,
-                           timeout=60000)
-    assert "steps/s" in view.locator("#training").inner_text() and "left" in view.locator("#training").inner_text()
+                           "window.explorer.state().step === Math.max(...window.explorer.steps())" % newest)
+    view.wait_for_function("window.progressTexts.some((t) => /^Training now: step \\d+ of 300, [\\d.]+ steps\\/s, .+ left/.test(t))")
     # The reader moves the slider: it stays there while new steps come, until "Follow the run".
     view.evaluate("window.explorer.setStep(0)")
     count = view.evaluate("window.explorer.steps().length")
-    view.wait_for_function("window.explorer.steps().length > %d || !window.explorer.training().running" % count,
-                           timeout=60000)
+    view.wait_for_function("window.explorer.steps().length > %d || !window.explorer.training().running" % count)
     assert view.evaluate("window.explorer.state().step") == 0
     assert view.locator("#follow").is_visible() or not view.evaluate("window.explorer.training().running")
     view.evaluate("window.explorer.follow()")
     view.wait_for_function("window.explorer.state().step === Math.max(...window.explorer.steps())")
     # The end, without a reload: the finished run, with TensorFlow's numbers for model/'s weights.
-    assert process.wait(timeout=120) == 0
-    view.wait_for_function("!window.explorer.training().running", timeout=15000)
+    assert process.wait(timeout=600) == 0
+    # The page learns of the end at its next poll of 6_live.js, then loads 6_run.js: wait for both.
+    view.wait_for_function("!window.explorer.training().running")
     view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,200,300]'")
     view.wait_for_function("window.explorer.state().step === 300")
-    assert view.locator("#run").inner_text().startswith("model/: 300 training steps, seed 1, test accuracy ")
+    shows(view.locator("#run"), "model/: 300 training steps, seed 1, test accuracy ")
     # Play: the column goes through the steps, one a second.
     view.locator("#play").click()
-    view.wait_for_function("window.explorer.state().step === 100", timeout=5000)
+    view.wait_for_function("window.explorer.state().step === 100")
     view.locator("#play").click()  # pause
     view.evaluate("window.explorer.follow()")
     view.wait_for_function("window.explorer.state().step === 300")
@@ -617,8 +639,8 @@ def test_a_killed_runs_page_says_it_stopped(browser, repo):
     view.wait_for_function("window.explorer.training().step > 10")
     process.kill()
     process.wait()
-    view.wait_for_function("!window.explorer.training().running", timeout=30000)
-    assert "The run stopped at step " in view.locator("#training").inner_text()
+    view.wait_for_function("!window.explorer.training().running")
+    shows(view.locator("#training-text"), "The run stopped at step ")
     assert view.evaluate("window.explorer.steps()")[0] == 0, "it keeps what it has"
     context.close()
     assert not errors, errors

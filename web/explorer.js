@@ -660,11 +660,12 @@
       following = true;
       moveTo("step", run.steps.length - 1);
     },
-    state() { // the main column: the input, the four layers (NHWC, one image) and the probabilities
+    state() { // the main column: the input, the four layers (NHWC, one image), h_fc1 and the probabilities
       const {step, layers} = view.main;
       const out = {};
       for (const [name] of LAYERS) out[name] = Array.from(layers[name]);
-      return {step, input: Array.from(input), drawn: drawing, layers: out, probabilities: layers.probabilities.slice()};
+      return {step, input: Array.from(input), drawn: drawing, layers: out, h_fc1: Array.from(layers.h_fc1),
+              probabilities: layers.probabilities.slice()};
     },
     timings() { return timings.slice(); }, // ms of each update so far
     // Why the Training step column answers as it does, for its input and step: the gradient of the
