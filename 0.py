@@ -5,10 +5,10 @@ The network itself is in cnn.py, shared by every script. The weights before and 
 saved in model/, for 4.py and 5.py.
 """
 
-import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
 
-import flags
+from machinery.run import flags
 
 args = flags.parse_args(__doc__, steps=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies

@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 """1.py: ネットワーク各層の出力形式を表示してみる (print the shape of each layer's output)."""
 
-import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
 
-import flags
+from machinery.run import flags
 
 flags.parse_args(__doc__, seed=False)
 from cnn import *  # noqa: E402,F403  the graph and mnist

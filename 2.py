@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 """2.py: 画像の作り方 (make an image of the input): 50 training digits tiled as images/2.png."""
 
-import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
 
-import flags
+from machinery.run import flags
 from tools import save_image
 
 args = flags.parse_args(__doc__)

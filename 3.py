@@ -12,12 +12,12 @@ and the weights before and after training into model/, for 4.py and 5.py.
 
 import datetime
 
-import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
 
-import flags
-from drawing import compare_sheet, filters_to_images, save_sheet, save_timeline
-from pages import write_page
+from machinery.run import flags
+from machinery.pictures.drawing import compare_sheet, filters_to_images, save_sheet, save_timeline
+from machinery.pictures.pages import write_page
 from tools import save_image
 
 args = flags.parse_args(__doc__, steps=True)

@@ -14,15 +14,15 @@ Writes into images/:
 
 import datetime
 
-import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np
 import tensorflow as tf
 
-import flags
-from activation_maximization import channel_patterns, class_models
-from drawing import channel_rows, enlarge, filters_to_images, heat_maps, save_sheet
-from pages import write_page
-from receptive_fields import centre_fields, channel_maxima, receptive_field, top_patches
+from machinery.run import flags
+from machinery.analyses.activation_maximization import channel_patterns, class_models
+from machinery.pictures.drawing import channel_rows, enlarge, filters_to_images, heat_maps, save_sheet
+from machinery.pictures.pages import write_page
+from machinery.analyses.receptive_fields import centre_fields, channel_maxima, receptive_field, top_patches
 from tools import save_atomically, save_image
 
 args = flags.parse_args(__doc__, steps=True, ascent=True)

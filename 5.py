@@ -18,16 +18,16 @@ import os
 import re
 import sys
 
-import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np
 import tensorflow as tf
 from PIL import Image
 
-import flags
-from drawing import compare_sheet, digit_sheet, enlarge, save_sheet
-from mnist_preprocessing import ImageError, open_image, to_mnist
-from pages import write_page
-from saliency import cams, rank_correlation, saliency_map
+from machinery.run import flags
+from machinery.pictures.drawing import compare_sheet, digit_sheet, enlarge, save_sheet
+from machinery.analyses.mnist_preprocessing import ImageError, open_image, to_mnist
+from machinery.pictures.pages import write_page
+from machinery.analyses.saliency import cams, rank_correlation, saliency_map
 from tools import save_image
 
 args = flags.parse_args(__doc__, steps=True, images=True)

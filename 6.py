@@ -20,12 +20,12 @@ finished run's.
 
 import os
 
-import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np
 import tensorflow as tf
 
-import flags
-from run_page import b64, page_digits, save_weights, write_run
+from machinery.run import flags
+from machinery.run.run_page import b64, page_digits, save_weights, write_run
 from tools import IMAGES_DIR
 
 args = flags.parse_args(__doc__, steps=True)

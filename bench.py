@@ -85,16 +85,17 @@ except ValueError:
 if args.steps < 1 or args.windows < 1 or args.run_steps < 0 or args.whole_steps < 0 or args.rounds < 1:
     parser.error("--steps, --windows and --rounds must be 1 or more, --run-steps and --whole-steps 0 or more")
 
-import onednn  # noqa: E402  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: E402  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 import cnn  # noqa: E402
-import cpu_settings  # noqa: E402
+from machinery.run import cpu_settings  # noqa: E402
 import input_data  # noqa: E402
-import run_page  # noqa: E402
-import tensorboard_log  # noqa: E402
+from machinery.run import run_page  # noqa: E402
+from machinery.run import tensorboard_log  # noqa: E402
+from machinery.bench.repository import copy_of_repository  # noqa: E402
 from tools import ROOT, save_atomically  # noqa: E402
 
 if args.worker:
@@ -231,14 +232,6 @@ def live_page_costs(sess, train_rate, repeats=3):
     return costs
 
 
-def copy_of_repository(folder):
-    for name in os.listdir(ROOT):
-        if name.endswith(".py"):
-            shutil.copy(os.path.join(ROOT, name), folder)
-    shutil.copytree(os.path.join(ROOT, "web"), os.path.join(folder, "web"))
-    os.symlink(os.path.join(ROOT, "MNIST_data"), os.path.join(folder, "MNIST_data"))
-
-
 def time_3py(folder):
     """Seconds from starting `python 3.py` to its first image in images/, and to its end."""
     images = os.path.join(folder, "images")
@@ -262,7 +255,8 @@ import cProfile, os, runpy, sys, time
 start = time.perf_counter()
 profile, sys.argv = sys.argv[1], sys.argv[2:]
 sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[0])))
-import onednn, numpy, PIL.Image, tensorflow
+from machinery.run import onednn
+import numpy, PIL.Image, tensorflow
 imports = time.perf_counter() - start
 cProfile.run("runpy.run_path(sys.argv[0], run_name='__main__')", profile)
 print(imports)
@@ -432,7 +426,7 @@ def whole_runs(folder):
 BARE_LOOP = """
 import os, sys
 sys.path.insert(0, sys.argv[1])
-import onednn
+from machinery.run import onednn
 import tensorflow as tf
 from cnn import *
 with tf.compat.v1.Session(config=training_config()) as sess:
@@ -454,8 +448,9 @@ import json, os, runpy, sys, time
 folder, steps = sys.argv[1], sys.argv[2]
 sys.path.insert(0, folder)
 sys.argv = [os.path.join(folder, "0.py"), "--steps", steps]
-import onednn
-import cnn, run_page
+from machinery.run import onednn
+import cnn
+from machinery.run import run_page
 clock = {"snapshot accuracies": 0.0, "checkpoints": 0.0, "live page": 0.0}
 
 def clocked(owner, name, part, when=lambda *args, **kwargs: True):

@@ -103,11 +103,11 @@ if probe.returncode:
 import contextlib  # noqa: E402
 import io  # noqa: E402
 
-import onednn  # noqa: E402  before TensorFlow, as every script
+from machinery.run import onednn  # noqa: E402  before TensorFlow, as every script
 import tensorflow as tf  # noqa: E402
 
 import cnn  # noqa: E402
-import cpu_settings  # noqa: E402
+from machinery.run import cpu_settings  # noqa: E402
 from tools import save_atomically  # noqa: E402
 
 # 同じバッチ (the same batches for both)

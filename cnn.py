@@ -14,16 +14,16 @@ import gc
 import os
 import sys
 
-import onednn  # noqa: F401  before TensorFlow: its oneDNN kernels on every x86-64 CPU
+from machinery.run import onednn  # noqa: F401  before TensorFlow: its oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
 from tqdm import tqdm
 
-import checkpoints
+from machinery.run import checkpoints
 import input_data
-from checkpoints import MODEL_DIR, checkpoint_name, describe_run, new_model
-from cpu_settings import precision_of, training_config
-from run_page import RunPage, page_digits
-from tensorboard_log import log_layers, log_scalars, open_log
+from machinery.run.checkpoints import MODEL_DIR, checkpoint_name, describe_run, new_model
+from machinery.run.cpu_settings import precision_of, training_config
+from machinery.run.run_page import RunPage, page_digits
+from machinery.run.tensorboard_log import log_layers, log_scalars, open_log
 from tools import IMAGES_DIR, ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
 
 tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x

@@ -2,7 +2,6 @@
 
 import html.parser
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -11,22 +10,18 @@ import zlib
 import pytest
 from PIL import Image, ImageDraw
 
-import onednn  # noqa: F401  before TensorFlow, as every script: the kernels the scripts run
+from machinery.run import onednn  # noqa: F401  before TensorFlow, as every script: the kernels the scripts run
+from machinery.bench.repository import copy_of_repository
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Repo:
-    """A copy of the repository's scripts (and the pages' files, web/) in a temporary folder, with
-    MNIST_data/ linked in."""
+    """A copy of the repository's scripts (with machinery/ and the pages' files, web/) in a temporary
+    folder, with MNIST_data/ linked in."""
 
     def __init__(self, path):
-        self.path = path
-        for name in os.listdir(ROOT):
-            if name.endswith(".py"):
-                shutil.copy(os.path.join(ROOT, name), path)
-        shutil.copytree(os.path.join(ROOT, "web"), os.path.join(path, "web"))
-        os.symlink(os.path.join(ROOT, "MNIST_data"), os.path.join(path, "MNIST_data"))
+        self.path = copy_of_repository(path)
 
     def run(self, script, *args, check=True):
         """Run `python script args` from another folder, to show the scripts do not need a cwd."""

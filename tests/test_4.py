@@ -11,7 +11,7 @@ from PIL import Image
 
 import cnn
 from conftest import run_page_files
-from receptive_fields import channel_maxima, crop_fields, receptive_field, top_images
+from machinery.analyses.receptive_fields import channel_maxima, crop_fields, receptive_field, top_images
 
 LAYERS = {"h_conv1": cnn.h_conv1, "h_conv2": cnn.h_conv2}
 # 32 and 64 channels, 8 to a row: 5x5 fields enlarged 5 times, 14x14 fields twice

@@ -11,7 +11,7 @@ import tensorflow as tf
 from PIL import Image
 
 import cnn
-from saliency import cams, peak_on_ink, rank_correlation, saliency_map
+from machinery.analyses.saliency import cams, peak_on_ink, rank_correlation, saliency_map
 
 DIGITS = cnn.mnist.test.images[:200]
 ANSWER = r"(\d) \((\d+\.\d)%\), then (\d) \((\d+\.\d)%\), (\d) \((\d+\.\d)%\)"

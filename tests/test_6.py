@@ -16,10 +16,10 @@ from PIL import Image, ImageDraw
 
 import branches
 import cnn
-import run_page
-from drawing import heat_overlay
-from mnist_preprocessing import to_mnist
-from saliency import saliency_map, to_input_size
+from machinery.run import run_page
+from machinery.pictures.drawing import heat_overlay
+from machinery.analyses.mnist_preprocessing import to_mnist
+from machinery.analyses.saliency import saliency_map, to_input_size
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

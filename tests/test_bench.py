@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-import cpu_settings
+from machinery.run import cpu_settings
 from conftest import ROOT
 
 FIELDS = {"date", "cpu", "cores", "tensorflow", "numpy", "python", "window_steps", "windows", "step_gflop",

@@ -8,9 +8,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 import input_data
-import mnist_preprocessing
+from machinery.analyses import mnist_preprocessing
 from conftest import ROOT
-from mnist_preprocessing import ImageError, open_image, to_mnist
+from machinery.analyses.mnist_preprocessing import ImageError, open_image, to_mnist
 
 MNIST = input_data.read_data_sets(os.path.join(ROOT, "MNIST_data"))
 DIGITS = MNIST.test.images[:200].reshape(-1, 28, 28)

@@ -83,10 +83,12 @@ def test_each_script_imports_onednn_before_anything_that_loads_tensorflow(script
     """TensorFlow reads TF_ENABLE_ONEDNN_OPTS once, as it loads: onednn.py must come first."""
     with open(os.path.join(ROOT, script), encoding="utf-8") as f:
         tree = ast.parse(f.read())
-    imported = [alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-                for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])]
-    loading = [name for name in imported if name == "tensorflow" or os.path.exists(os.path.join(ROOT, name + ".py"))]
-    assert loading[0] == "onednn", loading  # the project's modules import TensorFlow
+    imported = [alias.name if isinstance(node, ast.Import) else "%s.%s" % (node.module, alias.name)
+                for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names]
+    module_file = lambda name: os.path.join(ROOT, *name.split(".")) + ".py"
+    loading = [name for name in imported if name.split(".")[0] == "tensorflow" or os.path.exists(module_file(name))
+               or os.path.exists(module_file(name.rpartition(".")[0]))]  # the project's modules import TensorFlow
+    assert loading[0] == "machinery.run.onednn", loading
 
 
 def test_1_runs_onednn_on_x86_unless_the_reader_says_0(repo):
@@ -242,7 +244,7 @@ def test_two_runs_at_once_leave_only_whole_files(untrained):
             with Image.open(repo.image(name)) as image:
                 image.load()  # decodes the whole file: a truncated one raises
     assert sorted(os.listdir(repo.path)) == sorted(
-        [n for n in os.listdir(repo.path) if n.endswith(".py")] + ["MNIST_data", "images", "model", "web"])
+        [n for n in os.listdir(repo.path) if n.endswith(".py")] + ["MNIST_data", "images", "machinery", "model", "web"])
     assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
 
 

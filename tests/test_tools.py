@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import drawing
+from machinery.pictures import drawing
 import tools
 
 GRAY = (0x80, 0x80, 0x80)

@@ -14,7 +14,7 @@ import pytest
 import tensorflow as tf
 
 import cnn
-import cpu_settings
+from machinery.run import cpu_settings
 
 
 def on_a_terminal(repo, steps, stdout_too=False):

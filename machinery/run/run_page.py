@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from pages import save_text, write_explorer
+from machinery.pictures.pages import save_text, write_explorer
 from tools import process_runs, save_atomically
 
 # How often the page hears from a run: its progress (the step, the speed, the time left), and the

@@ -9,7 +9,7 @@ import sys
 import tensorflow as tf
 from tensorflow.core.protobuf import rewriter_config_pb2
 
-import onednn
+from machinery.run import onednn
 
 BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
 # oneDNN's instruction sets that compute in bfloat16: a cap below them (ONEDNN_MAX_CPU_ISA=AVX2, say)
