@@ -75,7 +75,8 @@ def test_1_prints_the_articles_listing(repo):
     assert repo.run("1.py").stdout == ARTICLE_LISTING
 
 
-SCRIPTS = ["0.py", "1.py", "2.py", "3.py", "4.py", "5.py", "6.py", "bench.py", "bench_pytorch.py"]
+SCRIPTS = ["0.py", "1.py", "2.py", "3.py", "4.py", "5.py", "6.py", "bench.py"] + [
+    "machinery/bench/%s.py" % name for name in ("step_worker", "bare_loop", "clocked_run", "profiled_run")]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

@@ -1,0 +1,47 @@
+"""0.py itself, with each part a run does beside the article's loop clocked: the snapshots' test
+accuracies, the checkpoints, the live page. Prints {part: seconds} as JSON, its last line.
+
+    python machinery/bench/clocked_run.py STEPS
+"""
+
+import json
+import os
+import runpy
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+sys.argv = [os.path.join(ROOT, "0.py"), "--steps", sys.argv[1]]
+
+from machinery.run import onednn  # noqa: E402,F401  before TensorFlow, as every script
+
+import cnn  # noqa: E402
+from machinery.run import run_page  # noqa: E402
+
+clock = {"snapshot accuracies": 0.0, "checkpoints": 0.0, "live page": 0.0}
+
+
+def clocked(owner, name, part, when=lambda *args, **kwargs: True):
+    """owner.name, its seconds added to clock[part] at each call for which when(its arguments)."""
+    work = getattr(owner, name)
+
+    def timed_work(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            if when(*args, **kwargs):
+                clock[part] += time.perf_counter() - start
+    setattr(owner, name, timed_work)
+
+
+clocked(type(cnn.accuracy), "eval", "snapshot accuracies",  # those of SNAPSHOT_TEST_DIGITS, not the article's
+        lambda tensor, feed_dict=None, **_: feed_dict is not None and len(feed_dict[cnn.x]) == cnn.SNAPSHOT_TEST_DIGITS)
+clocked(cnn, "save_model", "checkpoints")
+for name in ("start", "snapshot", "tick", "end"):
+    clocked(run_page.RunPage, name, "live page")
+with open(os.devnull, "w") as sys.stdout:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+sys.stdout = sys.__stdout__
+print(json.dumps(clock))

@@ -1,0 +1,115 @@
+"""`python bench.py costs`: what a run does beside the article's loop. Whole `python 0.py --steps N`
+runs (each of --overhead-steps) against the bare loop of the same steps, in --rounds rounds in turns,
+in wall-clock and CPU time, and what the difference is made of (the snapshots' test accuracies, the
+checkpoints, the live page, from one more run with them clocked); and, timed event by event (short
+windows would put a snapshot step in each), the TensorBoard log's parts (--logdir) and the live page's."""
+
+import contextlib
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+
+import tensorflow as tf
+
+from machinery.bench.table import Row
+from machinery.bench.turns import in_turns, ratio, timed
+from machinery.run import run_page, tensorboard_log
+
+
+def log_costs(cnn, sess, repeats=5):
+    """Seconds that --logdir adds: opening the log (with the graph) and closing it, one snapshot's
+    summaries (histograms and 40 tiles, as train() logs them for 3.py), one step line's scalars."""
+    batch = cnn.mnist.train.next_batch(50)
+    outputs = cnn.layer_outputs(cnn.mnist.train.next_batch(10)[0])
+    feed = {cnn.x: batch[0], cnn.y_: batch[1], cnn.keep_prob: 1.0}
+    opening, snapshots, scalars = [], [], []
+    with tempfile.TemporaryDirectory() as logdir:
+        for _ in range(repeats):
+            writer = None
+
+            def open_log():
+                nonlocal writer
+                writer = tensorboard_log.open_log(logdir)
+
+            def snapshot():
+                writer.add_summary(cnn.histograms.eval(), 0)
+                tensorboard_log.log_layers(writer, 0, [name for name, _ in cnn.LAYERS], outputs)
+                writer.flush()
+
+            def step_line():
+                tensorboard_log.log_scalars(writer, 0, **{"cross entropy": cnn.cross_entropy.eval(feed_dict=feed)})
+                writer.flush()
+            opening.append(timed(open_log))
+            snapshots.append(timed(snapshot))
+            scalars.append(timed(step_line))
+            opening[-1] += timed(writer.close)
+    return statistics.median(opening), statistics.median(snapshots), statistics.median(scalars)
+
+
+def live_page_costs(cnn, sess, repeats=3):
+    """Seconds of the live page's work (run_page.RunPage), medians: its start (6.html and its files), a
+    snapshot step's weights, a progress line, live weights."""
+    with tempfile.TemporaryDirectory() as folder:
+        page = run_page.RunPage(folder, "bench", 20000, "bench", run_page.page_digits(
+            cnn.mnist.test.images[:10], cnn.mnist.test.labels[:10]), lambda: sess.run(cnn.VARIABLES))
+        with contextlib.redirect_stderr(io.StringIO()):  # its line with the page's address
+            start = statistics.median(timed(page.start) for _ in range(repeats))
+        snapshot = statistics.median(timed(lambda: page.snapshot(0, 0.5, 1000)) for _ in range(repeats))
+        progress = statistics.median(timed(lambda: page.progress(1)) for _ in range(repeats))
+
+        def live():
+            page.last_live = 0  # due
+            page.tick(1)
+        return start, snapshot, progress, statistics.median(timed(live) for _ in range(repeats))
+
+
+def overhead_runs(folder, steps, rounds):
+    """Whole `python 0.py --steps N` against the bare loop in folder (a copy of the repository), in
+    turns: ({kind: wall-clock seconds}, {kind: CPU seconds, the process and its threads'}, the parts)."""
+    cpu = {"0.py": [], "bare loop": []}
+
+    def run(kind, command):
+        def window():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            seconds = timed(lambda: subprocess.run([sys.executable, *command], check=True, capture_output=True))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[kind].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            return seconds
+        return window
+    here = os.path.join(folder, "machinery", "bench")
+    seconds = in_turns({"0.py": run("0.py", [os.path.join(folder, "0.py"), "--steps", str(steps)]),
+                        "bare loop": run("bare loop", [os.path.join(here, "bare_loop.py"), str(steps)])}, rounds)
+    clocked = subprocess.run([sys.executable, os.path.join(here, "clocked_run.py"), str(steps)], check=True,
+                             capture_output=True, text=True)
+    return seconds, cpu, json.loads(clocked.stdout.splitlines()[-1])
+
+
+def measure(cnn, args, folder, facts):
+    with tf.compat.v1.Session() as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        log_open, log_snapshot, log_scalars = log_costs(cnn, sess)
+        start, snapshot, progress, live = live_page_costs(cnn, sess)
+    rows = [Row("logdir_open_s", "--logdir: opening and closing the log (s)", log_open),
+            Row("logdir_snapshot_s", "--logdir: one snapshot's summaries (s)", log_snapshot),
+            Row("logdir_step_line_s", "--logdir: one step line's scalars (s)", log_scalars),
+            Row("live_page_start_s", "live page: its start, 6.html and files (s)", start),
+            Row("live_page_snapshot_s", "live page: a snapshot step's weights (s)", snapshot),
+            Row("live_page_progress_s", "live page: a progress line (s)", progress),
+            Row("live_page_live_s", "live page: live weights (s)", live),
+            Row("snapshot_test_digits", "test digits of a snapshot's accuracy", cnn.SNAPSHOT_TEST_DIGITS)]
+    for steps in args.overhead_steps:
+        seconds, cpu, parts = overhead_runs(folder(), steps, args.rounds)
+        key = "overhead_%d_" % steps
+        difference = statistics.median(seconds["0.py"]) - statistics.median(seconds["bare loop"])
+        rows += [Row(key + "0py_s", "python 0.py --steps %d (s)" % steps, statistics.median(seconds["0.py"])),
+                 Row(key + "bare_s", "  the bare loop (s)", statistics.median(seconds["bare loop"])),
+                 Row(key + "speed_ratio", "  0.py's speed / the bare loop's", ratio(seconds, "bare loop", "0.py")),
+                 Row(key + "cpu_ratio", "  the same in CPU time", ratio(cpu, "bare loop", "0.py"))]
+        rows += [Row(key + "parts_s." + part, "  %s (s)" % part, part_s) for part, part_s in parts.items()]
+        rows.append(Row(key + "rest_s", "  the rest of the difference (s)", difference - sum(parts.values())))
+    return rows

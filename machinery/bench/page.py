@@ -1,0 +1,90 @@
+"""`python bench.py page`: `python 6.py` on a model/ (a short run's, or a copy of --model) and its page:
+its size; in headless Chromium the time from opening to ready, and one update of everything (both
+columns: forward, backward, maps, deciding channels, redraw) against one of the layers alone, in
+turns (explorer.measure, medians over 5 test digits); under node the forward and backward passes
+per digit, and on --page-digits test digits its answers and probabilities against TensorFlow's."""
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+import numpy as np
+import tensorflow as tf
+
+from machinery.bench.table import Row
+from machinery.bench.turns import timed
+from tools import ROOT
+
+
+def in_chromium(page, digits):
+    """(seconds to ready, ms of an update with why, ms of the layers alone), or Nones without Chromium."""
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if not chromium:
+        return None, None, None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        view = browser.new_page()
+        view.goto("file://" + page)
+        view.wait_for_function("window.explorer && window.explorer.ready")
+        view.evaluate("window.explorer.ready")
+        ready_s = view.evaluate("window.explorer.readyMs") / 1000  # from navigation's start
+        times = []
+        for digit in digits.tolist():
+            view.evaluate("pixels => window.explorer.setInput(pixels)", digit)
+            times.append(view.evaluate("window.explorer.measure(5)"))
+        browser.close()
+    return ready_s, statistics.median(t["full_ms"] for t in times), statistics.median(t["forward_ms"] for t in times)
+
+
+def under_node(cnn, folder, digits):
+    """ms per digit of the page's forward and backward passes under node, the share of digits with
+    TensorFlow's answer at the last step and the largest difference in a probability; Nones without node."""
+    if not shutil.which("node") or not len(digits):
+        return None, None, None, None
+    with open(os.path.join(folder, "model", "run.json"), encoding="utf-8") as f:
+        last = json.load(f)["snapshots"][-1]
+    digits.astype(np.float32).tofile(os.path.join(folder, "digits.f32"))
+    node = lambda out, *what: json.loads(subprocess.run(
+        ["node", os.path.join(ROOT, "tests", "forward.js"), os.path.join(folder, "images", "6_network.js"),
+         os.path.join(folder, "images", "6_weights_%d.js" % last["step"]), os.path.join(folder, "digits.f32"),
+         os.path.join(folder, out), *what], check=True, capture_output=True, text=True).stdout)
+    forward_ms = node("answers.f32")["ms_per_input"]
+    backward_ms = node("why.f32", "why")["backward_ms"]
+    page_p = np.fromfile(os.path.join(folder, "answers.f32"), np.float32).reshape(-1, 10)
+    with tf.compat.v1.Session():
+        cnn.restore_model(last["checkpoint"], os.path.join(folder, "model"))
+        tf_p = np.concatenate([cnn.y_conv.eval(feed_dict={cnn.x: digits[i:i + 2000], cnn.keep_prob: 1.0})
+                               for i in range(0, len(digits), 2000)])
+    return forward_ms, backward_ms, float((page_p.argmax(axis=1) == tf_p.argmax(axis=1)).mean()), float(np.abs(page_p - tf_p).max())
+
+
+def measure(cnn, args, folder, facts):
+    folder = folder()
+    if args.model:
+        shutil.rmtree(os.path.join(folder, "model"), ignore_errors=True)
+        shutil.copytree(args.model, os.path.join(folder, "model"))
+    elif not os.path.isdir(os.path.join(folder, "model")):  # a short run's, as a reader's first look
+        subprocess.run([sys.executable, os.path.join(folder, "0.py"), "--steps", "20"], check=True, capture_output=True)
+    six_s = timed(lambda: subprocess.run([sys.executable, os.path.join(folder, "6.py")], check=True, capture_output=True))
+    images = os.path.join(folder, "images")
+    page_mb = sum(os.path.getsize(os.path.join(images, n)) for n in os.listdir(images) if n.startswith("6")) / 1e6
+    ready_s, update_ms, forward_only_ms = in_chromium(os.path.join(images, "6.html"), cnn.mnist.test.images[:5])
+    forward_ms, backward_ms, same, error = under_node(cnn, folder, cnn.mnist.test.images[:args.page_digits])
+    return [Row("6py_s", "python 6.py (s)", six_s),
+            Row("page_mb", "6.py's page and its files (MB)", page_mb),
+            Row("page_ready_s", "page: opening to ready to draw (s)", ready_s),
+            Row("page_update_ms", "page: one update, 2 steps, with why (ms)", update_ms),
+            Row("page_forward_only_ms", "page: the same, the layers alone (ms)", forward_only_ms),
+            Row("node_forward_ms", "page's forward pass under node (ms/digit)", forward_ms),
+            Row("node_backward_ms", "page's backward pass under node (ms/digit)", backward_ms),
+            Row("page_digits", "test digits under node", args.page_digits),
+            Row("node_same_answer", "page under node: TF's answer (share)", same),
+            Row("node_max_probability_error", "page under node: largest probability error", error)]
