@@ -3,12 +3,11 @@
 training loop, train().
 
 Every script does `from cnn import *` and so shares this one graph (TF 1.x graph mode through
-tf.compat.v1) and `mnist`, the data read from MNIST_data/. What a run keeps besides lives in modules
-of its own: model/'s checkpoints (checkpoints.py), the TensorBoard log (tensorboard_log.py), the
-session's settings by CPU (cpu_settings.py) and the page that follows the run (run_page.py).
+tf.compat.v1) and `mnist`, the data read from MNIST_data/. What a run keeps besides the article's
+loop (model/'s checkpoints, the TensorBoard log, the page that follows the run, the progress bar)
+plugs into train() as its callbacks, from machinery/run/.
 """
 
-import contextlib
 import datetime
 import gc
 import os
@@ -16,14 +15,12 @@ import sys
 
 from machinery.run import onednn  # noqa: F401  before TensorFlow: its oneDNN kernels on every x86-64 CPU
 import tensorflow as tf
-from tqdm import tqdm
 
-from machinery.run import checkpoints
 import input_data
-from machinery.run.checkpoints import MODEL_DIR, checkpoint_name, describe_run, new_model
+from machinery.run import checkpoints
+from machinery.run.checkpoints import MODEL_DIR, describe_run  # noqa: F401  describe_run: for the scripts
 from machinery.run.cpu_settings import precision_of, training_config
-from machinery.run.run_page import RunPage, page_digits
-from machinery.run.tensorboard_log import log_layers, log_scalars, open_log
+from machinery.run.keep import what_a_run_keeps
 from tools import IMAGES_DIR, ROOT, bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
 
 tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x
@@ -130,16 +127,9 @@ def snapshot_steps(steps):
 
 saver = tf.compat.v1.train.Saver(VARIABLES, max_to_keep=None)
 
-# The graph is built: its Python objects and TensorFlow's (about 280,000) live as long as the process.
-# Frozen, Python's garbage collector no longer walks them all: each such pass took 0.15 s, once
-# during a run of some hundred steps and again at exit (docs/performance.md).
+# The graph is built and lives as long as the process: frozen, Python's garbage collector no longer
+# walks its objects at each pass (docs/performance.md).
 gc.freeze()
-
-
-def save_model(folder, tag, **facts):
-    """Checkpoint the eight variables as folder/tag ("before", "step-N" or "after"), facts into run.json
-    (checkpoints.py); folder None: nothing saved. Returns the facts, with the seed and the date."""
-    return checkpoints.save(saver, folder, tag, **facts)
 
 
 def restore_model(tag="after", model_dir=MODEL_DIR):
@@ -163,82 +153,45 @@ def train_first(steps, logdir=None, bf16=False):
 SNAPSHOT_TEST_DIGITS = 1000
 
 
+def snapshot_accuracy(step, steps):
+    """The test accuracy at a snapshot step, and on how many test digits: the first SNAPSHOT_TEST_DIGITS,
+    and at the last step all of them (the article's)."""
+    digits = None if step == steps else SNAPSHOT_TEST_DIGITS  # None: all
+    test_accuracy = accuracy.eval(feed_dict={x: mnist.test.images[:digits], y_: mnist.test.labels[:digits], keep_prob: 1.0})
+    return float(test_accuracy), len(mnist.test.images[:digits])
+
+
 def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir=IMAGES_DIR):
     """The article's training loop, in the default session; returns the test accuracy.
 
     At each step i of snapshot_steps(steps) (before step i; the last one after training) it measures
-    the test accuracy (on the first SNAPSHOT_TEST_DIGITS test digits, and on all of them at the last
-    step), saves the weights in model_dir as checkpoint_name(i, steps) and, with snapshot, calls
-    snapshot(i). model_dir (None: nothing saved) replaces the previous run's as a whole once this run
-    is complete; its run.json lists the snapshots with their test accuracies.
-    With logdir, the step lines' values, the test accuracies, the variables' histograms and what
-    snapshot returns (layer outputs, [layer][input]) are logged for TensorBoard. With page_dir
-    (images/; None: none), 6.html follows the run there from its first step (run_page.RunPage).
+    the test accuracy (snapshot_accuracy) and, with snapshot, calls snapshot(i). What the run keeps
+    besides, its callbacks (machinery/run/keep.py), sees each of these moments: the weights saved in
+    model_dir (None: nothing saved), which replaces the previous run's whole once this one is complete;
+    with logdir, a TensorBoard log (of what snapshot returns too: layer outputs, [layer][input]); with
+    page_dir (images/; None: none), the page that follows the run; on a terminal, a progress bar.
     """
     marks = set(snapshot_steps(steps))
-    snapshots = []  # [{"step", "test_accuracy", "test_digits", "checkpoint"}], for run.json
     started = datetime.datetime.now().isoformat(timespec="seconds")
     run_id = "%s-%d" % (started, os.getpid())  # which run a page's files belong to
-    # 学習を見る (watch it learn): the page of this run, in the reader's browser while it trains
-    seed = tf.compat.v1.get_default_graph().seed
-    page = page_dir and RunPage(
-        page_dir, run_id, steps, ("training now: %d steps, seed %s, started %s" % (steps, seed, started),
-                                  "学習中: %d ステップ、seed %s、開始 %s" % (steps, seed, started)),
-        page_digits(mnist.test.images[:10], mnist.test.labels[:10]),
-        lambda: tf.compat.v1.get_default_session().run(VARIABLES))
-
-    def look(i, model, writer):
-        outputs = snapshot(i) if snapshot else None
-        # この時点のテスト精度と重み (the test accuracy and the weights at this step, for 6.py)
-        digits = None if i == steps else SNAPSHOT_TEST_DIGITS  # None: all, the article's
-        test_accuracy = float(accuracy.eval(feed_dict={
-            x: mnist.test.images[:digits], y_: mnist.test.labels[:digits], keep_prob: 1.0}))
-        snapshots.append({"step": i, "test_accuracy": test_accuracy, "test_digits": len(mnist.test.images[:digits]),
-                          "checkpoint": checkpoint_name(i, steps)})
-        if i not in (0, steps):  # before and after are saved anyway
-            save_model(model, checkpoint_name(i, steps))
-        if page:
-            page.snapshot(i, test_accuracy, snapshots[-1]["test_digits"])
-        if writer:
-            log_scalars(writer, i, **{"test accuracy": test_accuracy})
-            writer.add_summary(histograms.eval(), i)
-            if outputs:
-                log_layers(writer, i, [name for name, _ in LAYERS], outputs)
-        return test_accuracy
-
-    log = contextlib.closing(open_log(logdir)) if logdir else contextlib.nullcontext()  # closed whatever happens
-    # A progress bar on stderr, with the steps per second and the time left, where a person watches
-    # (a terminal); the step lines go to stdout as the article prints them, the bar redrawn below.
-    bar = tqdm(total=steps, unit="step", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
-    try:
-        with new_model(model_dir) as model, log as writer, bar:
-            save_model(model, "before")
-            if page:
-                page.start()
-            for i in range(steps):
-                if i in marks:
-                    look(i, model, writer)
-                batch = mnist.train.next_batch(50)
-                if i % 100 == 0:
-                    train_accuracy = accuracy.eval(feed_dict={
-                        x: batch[0], y_: batch[1], keep_prob: 1.0})
-                    tqdm.write("step %d, training accuracy %g" % (i, train_accuracy), file=sys.stdout)
-                    if writer:
-                        log_scalars(writer, i, **{"training accuracy": train_accuracy, "cross entropy": cross_entropy.eval(
-                            feed_dict={x: batch[0], y_: batch[1], keep_prob: 1.0})})
-                train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
-                bar.update()
-                if page:
-                    page.tick(i + 1)
-            test_accuracy = look(steps, model, writer)  # the last snapshot is the test accuracy's measurement
-            bar.close()  # gone from the terminal before the last line, not drawn again below it
-            tqdm.write("test accuracy %g" % test_accuracy, file=sys.stdout)
-            facts = save_model(model, "after", steps=steps, test_accuracy=test_accuracy, snapshots=snapshots,
-                               precision=precision_of(tf.compat.v1.get_default_session()), run=run_id)
-    except BaseException:  # Ctrl-C, an error: the page says that the run stopped
-        if page:
-            page.stopped()
-        raise
-    if page:
-        page.end((describe_run(facts), describe_run(facts, "ja")))
+    callbacks = what_a_run_keeps(sys.modules[__name__], steps, run_id, started, model_dir, logdir, page_dir)
+    with callbacks:
+        for i in range(steps):
+            if i in marks:
+                outputs = snapshot(i) if snapshot else None
+                callbacks.snapshot(i, *snapshot_accuracy(i, steps), outputs)
+            batch = mnist.train.next_batch(50)
+            if i % 100 == 0:
+                train_accuracy = accuracy.eval(feed_dict={
+                    x: batch[0], y_: batch[1], keep_prob: 1.0})
+                print("step %d, training accuracy %g" % (i, train_accuracy))
+                callbacks.line(i, batch, train_accuracy)
+            train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
+            callbacks.tick(i + 1)
+        outputs = snapshot(steps) if snapshot else None
+        test_accuracy, test_digits = snapshot_accuracy(steps, steps)  # the last snapshot: the article's test accuracy
+        callbacks.snapshot(steps, test_accuracy, test_digits, outputs)
+        callbacks.end({"steps": steps, "test_accuracy": test_accuracy, "run": run_id,
+                       "precision": precision_of(tf.compat.v1.get_default_session())})
+    print("test accuracy %g" % test_accuracy)
     return test_accuracy

@@ -9,6 +9,8 @@ Importing this module builds no graph and reads no data.
 """
 
 import os
+import re
+import shutil
 import tempfile
 
 import numpy as np
@@ -105,3 +107,16 @@ def process_runs(pid):
     except PermissionError:
         return True  # there, but another user's
     return True
+
+
+def remove_leftovers(folder, pattern):
+    """Remove what runs killed before they could clean up left in folder: the files and folders whose
+    names match pattern (its first group a process id) of processes that no longer run; a running one's stay."""
+    for name in os.listdir(folder) if os.path.isdir(folder) else []:
+        match = re.fullmatch(pattern, name)
+        if match and not process_runs(int(match.group(1))):
+            path = os.path.join(folder, name)
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.remove(path)

@@ -20,6 +20,8 @@ from machinery.run import run_page
 from machinery.pictures.drawing import heat_overlay
 from machinery.analyses.mnist_preprocessing import to_mnist
 from machinery.analyses.saliency import saliency_map, to_input_size
+from tools import remove_leftovers
+from tools import remove_leftovers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -653,5 +655,5 @@ def test_a_run_removes_the_temporaries_a_killed_run_left(tmp_path):
     writing = tmp_path / (".6_live.js.%d.a1b2.tmp" % os.getpid())  # a run still going on, writing now
     for path in (left, writing, tmp_path / "6_live.js"):
         path.write_text("explorerLive({});")
-    run_page.remove_leftovers(str(tmp_path))
+    remove_leftovers(str(tmp_path), run_page.LEFTOVERS)
     assert sorted(os.listdir(tmp_path)) == sorted([writing.name, "6_live.js"])

@@ -10,6 +10,7 @@ import tensorflow as tf
 
 import cnn
 import input_data
+from machinery.run import checkpoints, tensorboard_log
 
 
 @pytest.fixture
@@ -76,14 +77,14 @@ def test_a_second_run_replaces_the_first_whole(tmp_path, quick_test_set):
 def test_an_interrupted_save_leaves_the_last_complete_model(tmp_path, quick_test_set, monkeypatch):
     model = str(tmp_path / "model")
     _, after, _ = run(12, model)
-    save_model = cnn.save_model
+    save = checkpoints.save
 
-    def save_then_fail(folder, tag, **facts):  # the disk fills up as the "after" weights are written
-        save_model(folder, tag, **facts)
+    def save_then_fail(saver, folder, tag, **facts):  # the disk fills up as the "after" weights are written
+        save(saver, folder, tag, **facts)
         if tag == "after":
             raise OSError("No space left on device")
 
-    monkeypatch.setattr(cnn, "save_model", save_then_fail)
+    monkeypatch.setattr(checkpoints, "save", save_then_fail)
     with pytest.raises(OSError):
         run(3, model)
     values, facts = restored("after", model)
@@ -157,7 +158,7 @@ def test_a_killed_runs_folders_are_removed_by_the_next_run(tmp_path, quick_test_
 
 def test_the_log_is_closed_when_training_fails(tmp_path, quick_test_set, monkeypatch):
     closed = []
-    open_log = cnn.open_log
+    open_log = tensorboard_log.open_log
 
     def watched(logdir):
         writer = open_log(logdir)
@@ -168,7 +169,7 @@ def test_the_log_is_closed_when_training_fails(tmp_path, quick_test_set, monkeyp
     def fail(step):
         raise KeyboardInterrupt  # the reader presses Ctrl-C at step 0
 
-    monkeypatch.setattr(cnn, "open_log", watched)
+    monkeypatch.setattr(tensorboard_log, "open_log", watched)
     with tf.compat.v1.Session() as sess:
         sess.run(tf.compat.v1.global_variables_initializer())
         with pytest.raises(KeyboardInterrupt):

@@ -1,5 +1,6 @@
-"""0.py itself, with each part a run does beside the article's loop clocked: the snapshots' test
-accuracies, the checkpoints, the live page. Prints {part: seconds} as JSON, its last line.
+"""0.py itself, as a reader runs it, with each part a run does beside the article's loop clocked: the
+snapshots' test accuracies, the checkpoints, the live page. Prints {part: seconds} as JSON after 0.py's
+lines, its last line.
 
     python machinery/bench/clocked_run.py STEPS
 """
@@ -17,7 +18,7 @@ sys.argv = [os.path.join(ROOT, "0.py"), "--steps", sys.argv[1]]
 from machinery.run import onednn  # noqa: E402,F401  before TensorFlow, as every script
 
 import cnn  # noqa: E402
-from machinery.run import run_page  # noqa: E402
+from machinery.run import checkpoints, run_page  # noqa: E402
 
 clock = {"snapshot accuracies": 0.0, "checkpoints": 0.0, "live page": 0.0}
 
@@ -38,10 +39,9 @@ def clocked(owner, name, part, when=lambda *args, **kwargs: True):
 
 clocked(type(cnn.accuracy), "eval", "snapshot accuracies",  # those of SNAPSHOT_TEST_DIGITS, not the article's
         lambda tensor, feed_dict=None, **_: feed_dict is not None and len(feed_dict[cnn.x]) == cnn.SNAPSHOT_TEST_DIGITS)
-clocked(cnn, "save_model", "checkpoints")
+for name in ("start", "snapshot", "end"):
+    clocked(checkpoints.Checkpoints, name, "checkpoints")
 for name in ("start", "snapshot", "tick", "end"):
     clocked(run_page.RunPage, name, "live page")
-with open(os.devnull, "w") as sys.stdout:
-    runpy.run_path(sys.argv[0], run_name="__main__")
-sys.stdout = sys.__stdout__
+runpy.run_path(sys.argv[0], run_name="__main__")
 print(json.dumps(clock))

@@ -1,7 +1,7 @@
 """`python bench.py costs`: what a run does beside the article's loop. Whole `python 0.py --steps N`
 runs (each of --overhead-steps) against the bare loop of the same steps, in --rounds rounds in turns,
 in wall-clock and CPU time, and what the difference is made of (the snapshots' test accuracies, the
-checkpoints, the live page, from one more run with them clocked); and, timed event by event (short
+checkpoints, the live page, clocked in those runs of 0.py); and, timed event by event (short
 windows would put a snapshot step in each), the TensorBoard log's parts (--logdir) and the live page's."""
 
 import contextlib
@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 import tensorflow as tf
 
@@ -69,24 +70,27 @@ def live_page_costs(cnn, sess, repeats=3):
 
 
 def overhead_runs(folder, steps, rounds):
-    """Whole `python 0.py --steps N` against the bare loop in folder (a copy of the repository), in
-    turns: ({kind: wall-clock seconds}, {kind: CPU seconds, the process and its threads'}, the parts)."""
-    cpu = {"0.py": [], "bare loop": []}
+    """Whole `python 0.py --steps N` (with its parts clocked: clocked_run.py) against the bare loop in
+    folder (a copy of the repository), in turns: ({kind: wall-clock seconds}, {kind: CPU seconds, the
+    process and its threads'}, {part: the median of its seconds})."""
+    cpu, parts = {"0.py": [], "bare loop": []}, []
+    here = os.path.join(folder, "machinery", "bench")
 
-    def run(kind, command):
+    def run(kind, program):
         def window():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            seconds = timed(lambda: subprocess.run([sys.executable, *command], check=True, capture_output=True))
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, os.path.join(here, program), str(steps)], check=True,
+                                    capture_output=True, text=True)
+            seconds = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu[kind].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            if kind == "0.py":
+                parts.append(json.loads(result.stdout.splitlines()[-1]))
             return seconds
         return window
-    here = os.path.join(folder, "machinery", "bench")
-    seconds = in_turns({"0.py": run("0.py", [os.path.join(folder, "0.py"), "--steps", str(steps)]),
-                        "bare loop": run("bare loop", [os.path.join(here, "bare_loop.py"), str(steps)])}, rounds)
-    clocked = subprocess.run([sys.executable, os.path.join(here, "clocked_run.py"), str(steps)], check=True,
-                             capture_output=True, text=True)
-    return seconds, cpu, json.loads(clocked.stdout.splitlines()[-1])
+    seconds = in_turns({"0.py": run("0.py", "clocked_run.py"), "bare loop": run("bare loop", "bare_loop.py")}, rounds)
+    return seconds, cpu, {part: statistics.median(p[part] for p in parts) for part in parts[0]}
 
 
 def measure(cnn, args, folder, facts):

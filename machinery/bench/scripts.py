@@ -59,7 +59,7 @@ def split_3py(folder, steps):
     parts["data"] = cumulative(stats, "input_data.py", "read_data_sets")
     parts["graph"] = cumulative(stats, "cnn.py", "<module>") - parts["data"]
     # train()'s accuracy.eval() calls: the lines every 100 steps and each snapshot's test accuracy
-    parts["evaluation"] = sum(called_from(stats, "tensor.py", "eval", "cnn.py", caller) for caller in ("train", "look"))
+    parts["evaluation"] = sum(called_from(stats, "tensor.py", "eval", "cnn.py", caller) for caller in ("train", "snapshot_accuracy"))
     parts["training"] = cumulative(stats, "cnn.py", "train") - parts["evaluation"]
     parts["images"] = (cumulative(stats, "3.py", "create_images")
                        + cumulative(stats, "drawing.py", "compare_sheet", "save_sheet", "save_timeline")

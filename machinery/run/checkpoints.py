@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """model/: a training run's checkpoints (the eight variables before, after and at each snapshot step)
 and its run.json, written into a new folder that replaces model/ whole once the run is complete;
-read back by restore(). cnn.py's save_model and restore_model use these with its Saver."""
+read back by restore(). cnn.py's train() keeps them through Checkpoints, restore_model reads them."""
 
 import contextlib
 import datetime
@@ -9,59 +9,77 @@ import errno
 import itertools
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
 
 import tensorflow as tf
 
-from tools import ROOT, process_runs
+from machinery.run.callbacks import Callback
+from tools import ROOT, remove_leftovers
 
 MODEL_DIR = os.path.join(ROOT, "model")
 
 
-def remove_leftovers(parent):
-    """Remove the .model-new-PID-* and .model-old-PID-* folders in parent of runs that no longer run
-    (killed before they could clean up); those of a run going on beside this one stay."""
-    for name in os.listdir(parent):
-        match = re.fullmatch(r"\.model-(?:new|old)-(\d+)-.*", name)
-        if match and not process_runs(int(match.group(1))):
-            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+# A killed run's folders (.model-new-PID-*, .model-old-PID-*), told from a running one's by its process id
+LEFTOVERS = r"\.model-(?:new|old)-(\d+)-.*"
 
 
-@contextlib.contextmanager
-def new_model(model_dir):
-    """A new folder for a run's checkpoints, beside model_dir, that replaces model_dir as a whole when
-    the run completes, and is removed if it does not. model_dir None: nothing is saved.
-
-    The folders carry this process's id, so that a later run can tell a killed run's leftovers
-    (removed) from those of a run still going on (kept)."""
-    if model_dir is None:
-        yield None
-        return
+def new_folder(model_dir):
+    """A new folder for a run's checkpoints beside model_dir, named by this process's id, so that a later
+    run can tell a killed run's leftovers (removed) from those of a run still going on (kept)."""
     parent = os.path.dirname(model_dir)
-    remove_leftovers(parent)
+    remove_leftovers(parent, LEFTOVERS)
     folder = tempfile.mkdtemp(prefix=".model-new-%d-" % os.getpid(), dir=parent)
     os.chmod(folder, 0o755)  # mkdtemp makes it private; model/ is an ordinary folder
-    try:
-        yield folder
-        # A folder can't be renamed over another: move the one there aside (another run may have
-        # just put it there, or taken it away), then put this run's in its place.
-        old = tempfile.mkdtemp(prefix=".model-old-%d-" % os.getpid(), dir=parent)
-        for attempt in itertools.count():
-            try:
-                os.rename(folder, model_dir)
-                break
-            except OSError as e:
-                if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-                    raise
-                with contextlib.suppress(FileNotFoundError):
-                    os.rename(model_dir, os.path.join(old, str(attempt)))
-        shutil.rmtree(old)
-    finally:
-        if os.path.exists(folder):
-            shutil.rmtree(folder)
+    return folder
+
+
+def replace(model_dir, folder):
+    """folder in model_dir's place, as a whole. A folder can't be renamed over another: the one there is
+    moved aside (another run may have just put it there, or taken it away), then this one put in its place."""
+    parent = os.path.dirname(model_dir)
+    old = tempfile.mkdtemp(prefix=".model-old-%d-" % os.getpid(), dir=parent)
+    for attempt in itertools.count():
+        try:
+            os.rename(folder, model_dir)
+            break
+        except OSError as e:
+            if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(model_dir, os.path.join(old, str(attempt)))
+    shutil.rmtree(old)
+
+
+class Checkpoints(Callback):
+    """model/ of a training run (a callback of cnn.train): the weights before training, at each snapshot
+    step and after, with run.json (the facts, and each snapshot step's test accuracy), written into a
+    new folder that replaces model_dir whole once the run is complete, and is removed if it is not.
+    model_dir None: nothing saved; the facts are still completed (the seed, the date)."""
+
+    def __init__(self, saver, model_dir, steps):
+        self.saver, self.model_dir, self.steps = saver, model_dir, steps
+        self.folder, self.snapshots = None, []
+
+    def start(self):
+        self.folder = self.model_dir and new_folder(self.model_dir)
+        save(self.saver, self.folder, "before")
+
+    def snapshot(self, step, test_accuracy, test_digits, outputs):
+        self.snapshots.append({"step": step, "test_accuracy": test_accuracy, "test_digits": test_digits,
+                               "checkpoint": checkpoint_name(step, self.steps)})
+        if step not in (0, self.steps):  # before and after are saved anyway
+            save(self.saver, self.folder, checkpoint_name(step, self.steps))
+
+    def end(self, facts):
+        facts.update(save(self.saver, self.folder, "after", **facts, snapshots=self.snapshots))
+        if self.folder:
+            replace(self.model_dir, self.folder)
+
+    def stopped(self):
+        if self.folder and os.path.exists(self.folder):
+            shutil.rmtree(self.folder)
 
 
 def save(saver, folder, tag, **facts):

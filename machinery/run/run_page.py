@@ -18,7 +18,9 @@ import time
 import numpy as np
 
 from machinery.pictures.pages import save_text, write_explorer
-from tools import process_runs, save_atomically
+from machinery.run.callbacks import Callback
+from machinery.run.checkpoints import describe_run
+from tools import remove_leftovers, save_atomically
 
 # How often the page hears from a run: its progress (the step, the speed, the time left), and the
 # weights as they are now. Only the tests change them (and slow the steps down, to watch a short
@@ -50,11 +52,8 @@ def weights_script(run, step, values):
     them; in pieces of bytes, written one after the other (save_weights).
 
     W_fc1 is 3.2 million numbers: as 24-bit integers (three fourths of float32), with a scale per
-    column (per fc1 unit): W ~ q * scale. Their rounding, at most 1/16,777,214 of a column's largest
-    weight (1/8,388,607 for the largest itself, kept below 2**23), leaves fc1 within 1e-5 of
-    TensorFlow's, about what TensorFlow's own float32 sums differ by, so that the page's fc1 ReLUs
-    open where TensorFlow's do and its gradients (why it answers) are TensorFlow's. (16 bits put an
-    fc1 unit on the other side of zero for 1% of test digits: test digit 131's saliency map 4% off.)
+    column (per fc1 unit): W ~ q * scale, within half a step of the scale, so that the page's fc1 is
+    TensorFlow's to float32's rounding (why 24 bits and not 16: docs/6.md).
     """
     W = values["W_fc1"]
     scale = np.maximum(W.max(axis=0), -W.min(axis=0)) / (2 ** 23 - 1)
@@ -64,9 +63,8 @@ def weights_script(run, step, values):
     head, tail = ("explorerWeights(%s, %s, %s);\n" % (json.dumps(step), json.dumps(weights), json.dumps(run))
                   ).split('"@"')
     yield (head + '"').encode()
-    # 64 rows (a quarter of a MB) at a time: base64 of whole 3-byte groups joins up as the whole's
-    # would, and small temporaries are reused where 13 MB ones cost 13,000 page faults each, which
-    # was half the page's time in a run.
+    # 64 rows (a quarter of a MB) at a time, so that the temporaries stay small: base64 of whole
+    # 3-byte groups joins up as the whole's would.
     inverse, top = 1 / scale, 2 ** 23 - 1
     for rows in range(0, len(W), 64):
         # (float32's rounding can make a column's largest weight 2**23, which 24 bits would read as -2**23)
@@ -106,18 +104,14 @@ def write_run(folder, run, live=None):
             os.remove(os.path.join(folder, name))
 
 
-def remove_leftovers(folder):
-    """The temporaries (.NAME.PID.*.tmp) that runs killed while writing left in folder."""
-    for name in os.listdir(folder) if os.path.isdir(folder) else []:
-        match = re.fullmatch(r"\..*\.(\d+)\.[^.]*\.tmp", name)
-        if match and not process_runs(int(match.group(1))):
-            os.remove(os.path.join(folder, name))
+# The temporaries (.NAME.PID.*.tmp) of a run killed while writing, told from a running one's by its process id
+LEFTOVERS = r"\..*\.(\d+)\.[^.]*\.tmp"
 
 
-class RunPage:
-    """6.html of a training run while it runs: train() calls start() once the weights before training
-    exist, snapshot() at each snapshot step, tick() after every step, and end() or, if the run stops
-    without ending, stopped()."""
+class RunPage(Callback):
+    """6.html of a training run while it runs (a callback of cnn.train): from start(), once the weights
+    before training exist, its progress; each snapshot step's weights; between them the weights as they
+    are now; at end() the finished run as 6.py writes it, or if the run stops before, that it stopped."""
 
     def __init__(self, folder, run_id, steps, summary, digits, weights):
         """summary: (English, Japanese); weights(): the eight variables as they are now."""
@@ -130,11 +124,11 @@ class RunPage:
         self.started = self.last_progress = self.last_live = time.time()
 
     def start(self):
-        remove_leftovers(self.folder)
+        remove_leftovers(self.folder, LEFTOVERS)
         write_run(self.folder, self.run, live=self.progress(write=False))
         print("Watch it learn: %s" % pathlib.Path(self.folder, "6.html").as_uri(), file=sys.stderr)
 
-    def snapshot(self, step, test_accuracy, test_digits):
+    def snapshot(self, step, test_accuracy, test_digits, outputs=None):
         """The weights at a snapshot step, for good: a new step on the page's slider."""
         file_name = "6_weights_%d.js" % step
         save_weights(file_name, self.run["run"], step, self.weights(), self.folder)
@@ -170,9 +164,9 @@ class RunPage:
             self.last_progress = now
         return live
 
-    def end(self, summary):
+    def end(self, facts):
         """The run complete: the page as 6.py writes it for this run (the live weights gone)."""
-        self.run.update(summary=summary, running=False)
+        self.run.update(summary=(describe_run(facts), describe_run(facts, "ja")), running=False)
         self.live = None
         write_run(self.folder, self.run, live=self.progress(self.steps, write=False))
 
