@@ -8,7 +8,7 @@ into images/ a page that opens from the file system, with no server and no netwo
                        tile and the ten probabilities, for two snapshot steps side by side
   6_network.js         the network's forward and backward passes (why it answers) and the
                        preprocessing, in plain JavaScript
-  6_explorer.js, 6_explorer.css, pages.css, lang.js  the page's code, its style and its language
+  6_explorer_*.js, 6_explorer.css, pages.css, lang.js  the page's code, its style and its language
                        (English or Japanese, as the browser prefers; copied from web/)
   6_run.js             the run: its snapshot steps and their test accuracies, 10 test digits, and
                        4.py's patterns and top patches where 4.py has run for this model
@@ -25,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from machinery.run import flags
-from machinery.run.run_page import b64, page_digits, save_weights, write_run
+from machinery.run.run_page import b64, page_digits, page_layers, save_weights, write_run
 from tools import IMAGES_DIR
 
 args = flags.parse_args(__doc__, steps=True)
@@ -63,7 +63,7 @@ if os.path.exists(saved):
 
 write_run(IMAGES_DIR, {"run": run_id, "summary": [describe_run(run), describe_run(run, "ja")], "steps": steps,
                        "digits": page_digits(mnist.test.images[:10], mnist.test.labels[:10]), "channels": channels,
-                       "running": False})
+                       "running": False, "layers": page_layers(LAYERS)})
 
 size = sum(os.path.getsize(os.path.join(IMAGES_DIR, name)) for name in os.listdir(IMAGES_DIR) if name.startswith("6"))
 print("images/6.html: %d snapshot steps (%s), %s, %.1f MB with its files; open it in a browser"

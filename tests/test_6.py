@@ -19,8 +19,8 @@ import cnn
 from machinery.run import run_page
 from machinery.pictures.drawing import heat_overlay
 from machinery.analyses.mnist_preprocessing import to_mnist
+from machinery.analyses import saliency
 from machinery.analyses.saliency import saliency_map, to_input_size
-from tools import remove_leftovers
 from tools import remove_leftovers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -92,7 +92,8 @@ def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
                         r"open it in a browser" % ("with 4.py's patterns" if patterns else "4.py has not run .*"),
                         lines[1]), lines[1]
     names = sorted(n for n in os.listdir(os.path.join(repo.path, "images")) if n.startswith("6"))
-    assert names == ["6.html", "6_explorer.css", "6_explorer.js", "6_live.js", "6_network.js", "6_run.js",
+    assert names == ["6.html", "6_explorer.css", "6_explorer_api.js", "6_explorer_base.js", "6_explorer_channel.js",
+                     "6_explorer_run.js", "6_explorer_tiles.js", "6_explorer_why.js", "6_live.js", "6_network.js", "6_run.js",
                      "6_weights_0.js", "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
     # Everything the page loads is beside it, in images/: no address of the network anywhere.
     with open(repo.image("6.html"), encoding="utf-8") as f:
@@ -114,6 +115,9 @@ def test_6_run_lists_the_steps_with_their_test_accuracies(explored):
         (s["step"], s["test_accuracy"], s["test_digits"]) for s in saved["snapshots"]]
     assert [s["test_digits"] for s in run["steps"]] == [1000, 1000, 1000, 10000], "the article's 10,000 at the last step"
     assert [d["label"] for d in run["digits"]] == cnn.mnist.test.labels[:10].argmax(axis=1).tolist()
+    # The page's constants come from Python: the layers' shapes (cnn.LAYERS) and SmoothGrad's (saliency.py)
+    assert run["layers"] == [["h_conv1", 28, 32], ["h_pool1", 14, 32], ["h_conv2", 14, 64], ["h_pool2", 7, 64]]
+    assert run["smoothgrad"] == {"samples": saliency.SAMPLES, "noise": saliency.NOISE}
 
 
 def node(*args):

@@ -60,7 +60,7 @@ def write_page(file_name, summary, sections):
 
 
 def write_explorer(data, folder=IMAGES_DIR):
-    """6.html and its files, copied from web/ into folder (images/: 6.html, 6_explorer.js, ...), and
+    """6.html and its files, copied from web/ into folder (images/: 6.html, 6_explorer_base.js, ...), and
     data: {file name: JavaScript}."""
     for name in sorted(os.listdir(WEB_DIR)):
         copy_web(name, name if name in SHARED else "6_" + name, folder)

@@ -7,7 +7,7 @@ import tensorflow as tf
 from machinery.run.callbacks import Callbacks
 from machinery.run.checkpoints import Checkpoints
 from machinery.run.progress_bar import ProgressBar
-from machinery.run.run_page import RunPage, page_digits
+from machinery.run.run_page import RunPage, page_digits, page_layers
 from machinery.run.tensorboard_log import TensorBoardLog
 
 
@@ -25,5 +25,5 @@ def what_a_run_keeps(cnn, steps, run_id, started, model_dir, logdir, page_dir):
         page_dir and RunPage(page_dir, run_id, steps, ("training now: %d steps, seed %s, started %s" % (steps, seed, started),
                                                        "学習中: %d ステップ、seed %s、開始 %s" % (steps, seed, started)),
                              page_digits(cnn.mnist.test.images[:10], cnn.mnist.test.labels[:10]),
-                             lambda: session().run(cnn.VARIABLES)),
+                             lambda: session().run(cnn.VARIABLES), page_layers(cnn.LAYERS)),
         ProgressBar(steps)])

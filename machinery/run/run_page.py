@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from machinery.analyses.saliency import NOISE, SAMPLES
 from machinery.pictures.pages import save_text, write_explorer
 from machinery.run.callbacks import Callback
 from machinery.run.checkpoints import describe_run
@@ -87,13 +88,20 @@ def page_digits(images, labels):
             for image, label in zip(images, labels)]
 
 
+def page_layers(layers):
+    """cnn.LAYERS as the page draws them: [[name, side, channels]]."""
+    return [[name, int(layer.shape[1]), int(layer.shape[3])] for name, layer in layers]
+
+
 def write_run(folder, run, live=None):
     """6.html and its files in folder: the run (6_run.js: {run, summary: [English, Japanese], steps:
-    [{step, test_accuracy, test_digits, file}], digits, channels, running}) and 6_live.js (what the
-    page polls: live, or the run as it stands). The steps' weights are saved first (save_weights)."""
+    [{step, test_accuracy, test_digits, file}], digits, channels, running, layers (page_layers)}, with
+    SmoothGrad's settings, saliency.py's) and 6_live.js (what the page polls: live, or the run as it
+    stands). The steps' weights are saved first (save_weights)."""
     last = run["steps"][-1]["step"] if run["steps"] else 0
     live = live or {"run": run["run"], "running": run["running"], "stopped": False, "step": last, "steps": last,
                     "updated": time.time(), "snapshots": run["steps"], "live": None}
+    run = dict(run, smoothgrad={"samples": SAMPLES, "noise": NOISE})
     write_explorer({"6_run.js": "explorerRun(%s);\n" % json.dumps(run),
                     "6_live.js": "explorerLive(%s);\n" % json.dumps(live)}, folder)
     # Weights of no step of this run (an earlier run's, the last live ones) go: the page's files
@@ -113,12 +121,12 @@ class RunPage(Callback):
     before training exist, its progress; each snapshot step's weights; between them the weights as they
     are now; at end() the finished run as 6.py writes it, or if the run stops before, that it stopped."""
 
-    def __init__(self, folder, run_id, steps, summary, digits, weights):
-        """summary: (English, Japanese); weights(): the eight variables as they are now."""
+    def __init__(self, folder, run_id, steps, summary, digits, weights, layers):
+        """summary: (English, Japanese); weights(): the eight variables as they are now; layers: page_layers'."""
         self.folder, self.steps = folder, steps
         self.weights = weights
         self.run = {"run": run_id, "summary": summary, "steps": [], "digits": digits, "channels": None,
-                    "running": True}
+                    "running": True, "layers": layers}
         self.live = None  # {step, file}: the weights at the last live snapshot, newer than any snapshot step
         self.step = 0
         self.started = self.last_progress = self.last_live = time.time()

@@ -1,0 +1,73 @@
+// 6.html's panel of one channel, opened by a click on its tile or on a deciding channel: its map for
+// this input, enlarged, with its pattern and top patches (4.py's, where it has run for this model) or
+// else the weights that make it.
+"use strict";
+
+(function (X) {
+  const S = X.state, $ = X.$, T = X.T;
+
+  // The channel under a click on a layer's tile (none on a gap).
+  X.pick = function (e, name, column) {
+    const [, side] = X.layer(name);
+    const canvas = e.currentTarget;
+    const x = Math.floor(e.offsetX * canvas.width / canvas.clientWidth);
+    const y = Math.floor(e.offsetY * canvas.height / canvas.clientHeight);
+    if (x % (side + 1) === side || y % (side + 1) === side) return; // a gap
+    S.selected = {name, c: Math.floor(y / (side + 1)) * X.COLS + Math.floor(x / (side + 1)), column};
+    X.showChannel();
+  };
+
+  X.showChannel = function () {
+    const {name, c, column} = S.selected;
+    const [, side, channels] = X.layer(name);
+    const {step, layers} = S.view[column];
+    $("channel").hidden = false;
+    $("channel-title").textContent = name + T(", channel " + c + ", at step " + step, "、チャンネル " + c + "、ステップ " + step);
+    const body = $("channel-body");
+    body.replaceChildren();
+    // A figure of pictures (gray, width, height), each css pixels wide, with one caption.
+    const add = (pictures, css, caption) => {
+      const figure = document.createElement("figure"), text = document.createElement("figcaption");
+      for (const [gray, width, height] of pictures) {
+        const canvas = document.createElement("canvas");
+        X.paint(canvas, gray, width, height);
+        canvas.style.width = css + "px";
+        figure.appendChild(canvas);
+      }
+      text.textContent = caption;
+      figure.appendChild(text);
+      body.appendChild(figure);
+    };
+    add([[X.channelImage(layers[name], side, channels, c), side, side]], 224,
+        T("its " + side + "x" + side + " map for this input (times 255)", "この入力でのマップ、" + side + "x" + side + " (255 倍)"));
+    const conv = name.replace("pool", "conv"); // a pooling channel shows its convolution's channel
+    const found = S.run.channels && S.run.channels[conv];
+    if (found) {
+      const size = found.size, bytes = network.bytes(found.patterns);
+      add([[bytes.subarray(c * size * size, (c + 1) * size * size), size, size]], 112,
+          T(conv + "'s pattern (4.py): the input its centre unit answers to most, its " + size + "x" + size + " field",
+            conv + " のパターン (4.py): 中央のユニットがいちばん強く反応する入力、" + size + "x" + size + " の受容野"));
+      const top = network.bytes(found.top), per = found.count * size * size, patches = [];
+      for (let k = 0; k < found.count; k++) {
+        patches.push([top.subarray(c * per + k * size * size, c * per + (k + 1) * size * size), size, size]);
+      }
+      add(patches, 56, T("the " + found.count + " test patches where it fires hardest (4.py), after training",
+                         "学習後、いちばん強く反応したテスト画像の " + found.count + " か所 (4.py)"));
+    } else { // the weights that make it: 5x5 per input channel, gray 0, white +, black -
+      const w = S.weights[step], inC = conv === "h_conv1" ? 1 : 32, outC = conv === "h_conv1" ? 32 : 64;
+      const W = conv === "h_conv1" ? w.W_conv1 : w.W_conv2;
+      let largest = 0;
+      for (let i = c; i < W.length; i += outC) largest = Math.max(largest, Math.abs(W[i]));
+      const filters = [];
+      for (let ci = 0; ci < inC; ci++) {
+        const gray = [];
+        for (let k = 0; k < 25; k++) gray.push(Math.round(128 + 127 * W[(k * inC + ci) * outC + c] / (largest || 1)));
+        filters.push([gray, 5, 5]);
+      }
+      add(filters, inC === 1 ? 112 : 40, T(conv + "'s 5x5 weights at this step" + (inC > 1 ? ", one per h_pool1 channel" : "") +
+          " (gray 0, white +, black -); run 4.py for its pattern and top patches",
+          "このステップでの " + conv + " の 5x5 の重み" + (inC > 1 ? " (h_pool1 のチャンネルごとに 1 つ)" : "") +
+          " (灰色 0、白 +、黒 -)。パターンとトップパッチは 4.py を実行すると出ます"));
+    }
+  };
+})(window.Explorer);

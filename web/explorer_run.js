@@ -1,0 +1,218 @@
+// 6.html's run: its steps on the sliders, and while it trains, its progress (6_live.js, polled), its
+// new steps and its end; the play button; the page's texts in the reader's language, again when the
+// reader switches; and the start, once 6_run.js has given the run (explorerRun).
+"use strict";
+
+(function (X) {
+  const S = X.state, $ = X.$, T = X.T;
+
+  // The sliders over run.steps; the Training step column at the newest step while following, else
+  // where the reader put it (kept on the list even when it was a live step since replaced).
+  X.showSteps = function () {
+    const labels = {step: "step-label", "compare-step": "compare-label"};
+    for (const id of ["step", "compare-step"]) {
+      const slider = $(id), s = S.run.steps[slider.value];
+      slider.disabled = S.run.steps.length === 0;
+      $(labels[id]).textContent = s ? T("step ", "ステップ ") + X.number(s.step) + T(", ", "、") + X.accuracyText(s)
+        : T("waiting for the weights before training", "学習前の重みを待っています");
+    }
+    $("follow").hidden = S.following || !S.run.running;
+    $("play").disabled = S.run.steps.length < 2;
+  };
+
+  // Puts the slider on this step (an index of run.steps) and draws it once its weights are here.
+  X.moveTo = function (id, index) {
+    for (const slider of ["step", "compare-step"]) $(slider).max = Math.max(S.run.steps.length - 1, 0); // before a value
+    $(id).value = index;
+    X.showSteps();
+    const entry = S.run.steps[index];
+    if (entry) X.load(entry.step).then(X.update, () => {}); // another run's files: the page keeps what it had
+  };
+
+  // The steps as the run now has them: its snapshot steps, then the live one; the steps the two
+  // columns show stay where they are, even a live step since replaced.
+  X.setSteps = function (entries) {
+    const [main, compare] = ["step", "compare-step"].map((id) => S.run.steps[$(id).value]);
+    const steps = entries.slice();
+    for (const s of S.following ? [compare] : [main, compare]) if (s && !steps.some((t) => t.step === s.step)) steps.push(s);
+    steps.sort((a, b) => a.step - b.step);
+    S.run.steps = steps;
+    $("compare-step").max = Math.max(steps.length - 1, 0);
+    $("compare-step").value = compare ? steps.findIndex((t) => t.step === compare.step) : 0;
+    X.moveTo("step", S.following || !main ? steps.length - 1 : steps.findIndex((t) => t.step === main.step));
+  };
+
+  X.time = function (seconds) {
+    const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
+    return m ? m + T(" min ", " 分 ") + s + T(" s", " 秒") : s + T(" s", " 秒");
+  };
+
+  // The line over the sliders: how the run goes (training, the last word of 6_live.js), or that
+  // another run now writes here (newer).
+  X.showTraining = function () {
+    const line = $("training-text");
+    if (S.newer) {
+      line.textContent = T("A newer training run is going on: open 6.html again to follow it (this page keeps its own run).",
+                           "新しい学習が始まっています。追うには 6.html を開き直してください (このページは今の学習を表示し続けます)。");
+      return;
+    }
+    if (!S.training) return;
+    const data = S.training, step = X.number(data.step), steps = X.number(data.steps);
+    const at = new Date(data.updated * 1000).toLocaleTimeString(T("en-US", "ja-JP"));
+    if (data.killed) {
+      line.textContent = T("The run stopped at step " + step + " of " + steps + ": no word from it since " + at +
+                           " (killed?). The page keeps what it has.",
+                           "学習はステップ " + step + " / " + steps + " で止まりました: " + at +
+                           " から応答がありません (強制終了?)。ページは今あるものを表示し続けます。");
+    } else if (data.stopped) {
+      line.textContent = T("The run stopped at step " + step + " of " + steps + ", at " + at +
+                           " (Ctrl-C or an error). The page keeps what it has.",
+                           "学習はステップ " + step + " / " + steps + " で止まりました (" + at +
+                           "、Ctrl-C かエラー)。ページは今あるものを表示し続けます。");
+    } else if (data.running) {
+      const rate = data.rate ? data.rate.toFixed(1) : null;
+      line.textContent = T(
+        "Training now: step " + step + " of " + steps + (rate ? ", " + rate + " steps/s, " + X.time(data.left_s) + " left" : "") +
+        ". The Training step column follows it: the snapshot steps as training passes them, and in between " +
+        "the weights as they are now, at most half a minute old.",
+        "学習中: ステップ " + step + " / " + steps + (rate ? "、毎秒 " + rate + " ステップ、残り " + X.time(data.left_s) : "") +
+        "。学習ステップの列はそれを追います: スナップショットのステップを過ぎるたびにその重みを、その間は" +
+        "今の重み (最大 30 秒前のもの) を表示します。");
+    } else {
+      line.textContent = T("Training ended: " + steps + " steps.", "学習が終わりました: " + steps + " ステップ。");
+    }
+  };
+
+  // 6_live.js's word: the run's progress, its new steps, its end; or that another run now writes here.
+  window.explorerLive = function (data) {
+    if (data.run !== S.run.run) {
+      if (data.running) {
+        S.newer = true;
+        X.showTraining();
+        $("training").hidden = false;
+      }
+      return;
+    }
+    const was = S.training;
+    S.training = data;
+    // A running run writes 6_live.js every every_s seconds (2): five times that and more without a
+    // word (a snapshot step's work included), it has stopped without saying so: killed.
+    const quiet = Date.now() / 1000 - data.updated;
+    if (data.running && quiet > 5 * data.every_s + 5) {
+      S.training = Object.assign({}, data, {running: false, stopped: true, killed: true});
+    }
+    X.showTraining();
+    $("training").hidden = !S.watched;
+    $("progress").value = data.steps ? data.step / data.steps : 1;
+    if (S.run.running) {
+      const entries = data.snapshots.slice();
+      if (data.live) entries.push({step: data.live.step, file: data.live.file, live: true});
+      const known = S.run.steps.map((s) => s.step + (s.live ? "l" : "")).join();
+      if (entries.map((s) => s.step + (s.live ? "l" : "")).join() !== known) X.setSteps(entries);
+    }
+    if (S.run.running && !data.running && !data.stopped && (!was || was.running)) {
+      X.script("6_run.js?ended").catch(() => {}); // the finished run, as 6.py writes it
+    }
+  };
+
+  X.poll = function () {
+    const running = !S.training || S.training.running;
+    X.script("6_live.js?" + Date.now()).catch(() => {}).then(() => setTimeout(X.poll, running ? 1000 : 5000));
+  };
+
+  // The play button: the Training step column through every step it holds, one a second.
+  X.play = function () {
+    if (S.playing) {
+      clearInterval(S.playing);
+      S.playing = null;
+      X.showPlay();
+      return;
+    }
+    S.following = false;
+    let index = Number($("step").value) >= S.run.steps.length - 1 ? 0 : Number($("step").value);
+    X.moveTo("step", index);
+    S.playing = true;
+    X.showPlay();
+    S.playing = setInterval(() => {
+      if (++index >= S.run.steps.length) return X.play(); // the end: stops
+      X.moveTo("step", index);
+    }, 1000);
+  };
+
+  X.showPlay = function () {
+    $("play").textContent = S.playing ? T("Pause", "一時停止") : T("Play", "再生");
+    $("play").title = T("the steps one after the other, one a second", "ステップを順に、1 秒に 1 つずつ");
+  };
+
+  // --- the page's texts, in the reader's language (again when the reader switches) ---
+
+  X.summaryText = function () { // 6_run.js's summary: [English, Japanese]
+    return Array.isArray(S.run.summary) ? T(S.run.summary[0], S.run.summary[1]) : S.run.summary;
+  };
+
+  X.showTexts = function () {
+    $("run").textContent = X.summaryText();
+    $("draw").title = T("draw a digit here", "ここに数字を描く");
+    $("channel-close").title = T("close", "閉じる");
+    for (const canvas of $("digits").children) canvas.title = T("a ", "数字 ") + canvas.dataset.label;
+    X.showPlay();
+    X.showSteps();
+    X.showTraining();
+    for (const column of ["main", "compare"]) if (S.view[column]) X.showColumn(column);
+    if (S.selected && S.view[S.selected.column]) X.showChannel();
+  };
+
+  // --- start ---
+
+  window.explorerRun = function (data) {
+    if (S.run) { // the run has ended: its steps and summary as 6.py gives them, the reader's drawing kept
+      const steps = data.steps;
+      Object.assign(S.run, data, {steps: S.run.steps});
+      $("run").textContent = X.summaryText();
+      X.setSteps(steps);
+      return;
+    }
+    S.run = data;
+    S.watched = S.run.running;
+    for (const id of ["step", "compare-step"]) $(id).max = Math.max(S.run.steps.length - 1, 0); // before a value
+    $("step").value = Math.max(S.run.steps.length - 1, 0);
+    $("compare-step").value = 0;
+    for (const id of ["step", "compare-step"]) {
+      $(id).addEventListener("input", () => {
+        if (id === "step") S.following = false; // the reader chose: it stays there
+        X.moveTo(id, Number($(id).value));
+      });
+    }
+    $("follow").addEventListener("click", () => window.explorer.follow());
+    $("play").addEventListener("click", X.play);
+    $("channel-close").addEventListener("click", () => { S.selected = null; $("channel").hidden = true; });
+    X.showSteps();
+    X.buildTable();
+    X.setupPad();
+    const box = $("digits");
+    S.run.digits.forEach((digit) => {
+      const pixels = Array.from(network.bytes(digit.pixels), (v) => v / 255);
+      const canvas = document.createElement("canvas");
+      X.paint(canvas, pixels.map((v) => Math.round(255 * v)), 28, 28);
+      canvas.dataset.label = digit.label;
+      canvas.addEventListener("click", () => X.startFrom(pixels));
+      box.appendChild(canvas);
+    });
+    X.showTexts();
+    document.addEventListener("langchange", X.showTexts);
+    window.explorer.ready = new Promise((resolve) => { S.drawn = resolve; }).then(() => {
+      S.drawn = null;
+      window.explorer.readyMs = performance.now();
+    });
+    X.startFrom(Array.from(network.bytes(S.run.digits[0].pixels), (v) => v / 255));
+    if (S.run.steps.length) {
+      const first = S.run.steps[0].step, final = S.run.steps[S.run.steps.length - 1].step;
+      Promise.all([X.load(first), X.load(final)]).then(() => {
+        X.update();
+        // The other steps, one after another, so that the sliders answer at once later.
+        S.run.steps.reduce((chain, s) => chain.then(() => X.load(s.step)), Promise.resolve());
+      });
+    }
+    X.poll();
+  };
+})(window.Explorer);
