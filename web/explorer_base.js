@@ -37,6 +37,7 @@ window.Explorer = (function () {
     playing: null, // the timer of the play button
     drawn: null, // resolves ready once a column is drawn
     watched: false, // the page was opened while its run was training: it tells how the run went
+    ending: null, // the finished run's 6_run.js, asked for once the run has ended
     pending: false, // an update is asked for the next frame
     resting: null, // the timer that starts SmoothGrad once the pen rests
     generation: 0, // SmoothGrad's passes belong to the input they started on

@@ -93,7 +93,6 @@
       }
       return;
     }
-    const was = S.training;
     S.training = data;
     // A running run writes 6_live.js every every_s seconds (2): five times that and more without a
     // word (a snapshot step's work included), it has stopped without saying so: killed.
@@ -110,8 +109,10 @@
       const known = S.run.steps.map((s) => s.step + (s.live ? "l" : "")).join();
       if (entries.map((s) => s.step + (s.live ? "l" : "")).join() !== known) X.setSteps(entries);
     }
-    if (S.run.running && !data.running && !data.stopped && (!was || was.running)) {
-      X.script("6_run.js?ended").catch(() => {}); // the finished run, as 6.py writes it
+    // The run has ended (whatever the page guessed before: a long quiet step looks killed): the
+    // finished run, as 6.py writes it, once.
+    if (S.run.running && !data.running && !data.stopped && !S.ending) {
+      S.ending = X.script("6_run.js?ended").catch(() => { S.ending = null; }); // (not there yet: at the next poll)
     }
   };
 
