@@ -6,7 +6,7 @@ oneDNN kernels are on here and by TensorFlow's own default) and writes it as JSO
     python bench.py [MEASUREMENT ...]
 
 The measurements, each on its own or several in one go (without any: steps kernels costs page, about
-4 minutes on 2 AVX2 cores, 2 on AVX-512):
+4 minutes on 2 cores with AVX2):
   steps    the article's step in a bare loop and as train() runs it, in windows that take turns; its
            GFLOP/s against a large matmul's; the progress bar; --bf16 where the CPU computes in bfloat16
   kernels  the bare step with oneDNN's kernels against Eigen's, in two processes that take turns; with
