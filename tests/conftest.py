@@ -1,10 +1,13 @@
 """Shared fixtures: a throw-away copy of the repository to run the scripts in, as a user runs them."""
 
 import html.parser
+import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
+import types
 import zlib
 
 import pytest
@@ -20,8 +23,8 @@ class Repo:
     """A copy of the repository's scripts (with machinery/ and the pages' files, web/) in a temporary
     folder, with MNIST_data/ linked in."""
 
-    def __init__(self, path):
-        self.path = copy_of_repository(path)
+    def __init__(self, path, copy=True):
+        self.path = copy_of_repository(path) if copy else path
 
     def run(self, script, *args, check=True):
         """Run `python script args` from another folder, to show the scripts do not need a cwd."""
@@ -90,14 +93,53 @@ def repo(tmp_path):
     return Repo(str(path))
 
 
+def once_for_all_workers(tmp_path_factory, name, make):
+    """make(folder) -> a JSON value, made once for all of pytest-xdist's workers (the first makes it while
+    the others wait for it) in a folder they share; without xdist (or file locks), once in this one."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not fcntl:
+        folder = tmp_path_factory.mktemp(name)
+        return folder, make(folder)
+    folder = tmp_path_factory.getbasetemp().parent / name  # the run's folder, above each worker's own
+    with open(str(folder) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = folder.with_suffix(".json")
+        if not made.exists():  # the first to get here makes it; a failed make leaves it to the next
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            made_here = make(folder)
+            made.write_text(json.dumps(made_here))
+        return folder, json.loads(made.read_text())
+
+
+def copy_of(folder, tmp_path_factory, name):
+    """A Repo in a copy of folder/tf-cnn-image, for this worker to write into."""
+    path = tmp_path_factory.mktemp(name) / "tf-cnn-image"
+    shutil.copytree(folder / "tf-cnn-image", path, symlinks=True)
+    return Repo(str(path), copy=False)
+
+
 @pytest.fixture(scope="session")
-def trained_repo(tmp_path_factory):
-    """One `python 3.py --steps 300 --seed 1 --logdir logs` in a copy, and what it printed: its images,
-    model/ and logs/ serve the tests of 3.py, 4.py and TensorBoard's log."""
-    path = tmp_path_factory.mktemp("trained") / "tf-cnn-image"
-    path.mkdir()
-    repo = Repo(str(path))
-    return repo, repo.run("3.py", "--steps", "300", "--seed", "1", "--logdir", os.path.join(repo.path, "logs")).stdout
+def trained_folder(tmp_path_factory):
+    """One `python 3.py --steps 300 --seed 1 --logdir logs` in a copy of the repository, for all workers:
+    (its folder, what it printed)."""
+    def train(folder):
+        (folder / "tf-cnn-image").mkdir()
+        repo = Repo(str(folder / "tf-cnn-image"))
+        return repo.run("3.py", "--steps", "300", "--seed", "1", "--logdir", os.path.join(repo.path, "logs")).stdout
+
+    return once_for_all_workers(tmp_path_factory, "trained", train)
+
+
+@pytest.fixture(scope="session")
+def trained_repo(trained_folder, tmp_path_factory):
+    """The short training's copy, and what 3.py printed: its images, model/ and logs/ serve the tests
+    of 3.py, 4.py and TensorBoard's log. This worker's own copy, as the scripts its tests run write into it."""
+    folder, stdout = trained_folder
+    return copy_of(folder, tmp_path_factory, "trained_copy"), stdout
 
 
 @pytest.fixture(scope="session")
@@ -112,13 +154,6 @@ def trained_session(trained_repo):
         yield sess, cnn
 
 
-@pytest.fixture(scope="session")
-def looked(trained_repo):
-    """`python 4.py` in the copy where 3.py trained and saved model/."""
-    repo, _ = trained_repo
-    return repo, repo.run("4.py", "--ascent-steps", "100").stdout  # half of 4.py's 200: enough on 300 steps
-
-
 def png_header(width, height):
     """The start of a PNG that claims width x height pixels: enough for Pillow to open it."""
     chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -126,20 +161,57 @@ def png_header(width, height):
         b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b"")
 
 
-@pytest.fixture(scope="session")
-def drawn(trained_repo, tmp_path_factory):
-    """`python 5.py` on a drawing of a 7 (dark on off-white, JPEG) and on five bad files."""
-    repo, _ = trained_repo
-    folder = tmp_path_factory.mktemp("my images")
+def drawings(folder):
+    """A drawing of a 7 (dark on off-white, JPEG) and five bad files in folder: their paths."""
+    folder.mkdir()
     canvas = Image.new("RGB", (400, 400), (236, 232, 220))
     ImageDraw.Draw(canvas).line([(100, 90), (300, 95), (190, 330)], fill=(30, 30, 50), width=28, joint="curve")
     canvas.save(folder / "my 7.jpg", quality=90)
     Image.new("L", (300, 200), 250).save(folder / "blank.png")
     (folder / "notes.txt").write_text("a seven")
-    whole = (folder / "my 7.jpg").read_bytes()
     Image.open(folder / "my 7.jpg").save(folder / "cut.png")
     (folder / "cut.png").write_bytes((folder / "cut.png").read_bytes()[:3000])
     (folder / "huge.png").write_bytes(png_header(30000, 30000))
-    assert whole
-    paths = [str(folder / name) for name in ("my 7.jpg", "missing.png", "notes.txt", "cut.png", "blank.png", "huge.png")]
-    return repo, repo.run("5.py", *paths, check=False), paths
+    return [str(folder / name) for name in ("my 7.jpg", "missing.png", "notes.txt", "cut.png", "blank.png", "huge.png")]
+
+
+@pytest.fixture(scope="session")
+def pages(trained_folder, tmp_path_factory):
+    """In a copy of the short training's, one after the other as a reader would: `python 4.py`,
+    `python 5.py` on drawings(), `python 6.py` (each page links to those there before it, 6.py's shows
+    4.py's channels). Made once for all workers; the tests only read it."""
+    def make(folder):
+        shutil.copytree(trained_folder[0] / "tf-cnn-image", folder / "tf-cnn-image", symlinks=True)
+        repo = Repo(str(folder / "tf-cnn-image"), copy=False)
+        looked = repo.run("4.py", "--ascent-steps", "100").stdout  # half of 4.py's 200: enough on 300 steps
+        paths = drawings(folder / "my images")
+        drawn = repo.run("5.py", *paths, check=False)
+        explored = repo.run("6.py").stdout
+        return {"looked": looked, "drawn": [drawn.returncode, drawn.stdout, drawn.stderr], "paths": paths,
+                "explored": explored}
+
+    folder, made = once_for_all_workers(tmp_path_factory, "pages", make)
+    return Repo(str(folder / "tf-cnn-image"), copy=False), made
+
+
+@pytest.fixture(scope="session")
+def looked(pages):
+    """`python 4.py` where 3.py trained and saved model/: the repository, what it printed."""
+    repo, made = pages
+    return repo, made["looked"]
+
+
+@pytest.fixture(scope="session")
+def drawn(pages):
+    """`python 5.py` on a drawing of a 7 and five bad files, after 4.py: the repository, its process
+    (returncode, stdout, stderr), the files' paths."""
+    repo, made = pages
+    returncode, stdout, stderr = made["drawn"]
+    return repo, types.SimpleNamespace(returncode=returncode, stdout=stdout, stderr=stderr), made["paths"]
+
+
+@pytest.fixture(scope="session")
+def explored(pages):
+    """`python 6.py` after 4.py and 5.py (steps 0, 100, 200, 300): the repository, what it printed."""
+    repo, made = pages
+    return repo, made["explored"]

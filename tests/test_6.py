@@ -34,13 +34,6 @@ STROKES = [  # a 7 with a crossbar, as a reader draws it on the 252-pixel pad: (
 ]
 
 
-@pytest.fixture(scope="module")
-def explored(trained_repo):
-    """`python 6.py` in the copy where 3.py trained (steps 0, 100, 200, 300) and saved model/."""
-    repo, _ = trained_repo
-    return repo, repo.run("6.py").stdout
-
-
 def tf_layers(model, tag, inputs):
     """TensorFlow's four layers (NHWC) and probabilities for inputs (N, 784), with the weights of a checkpoint."""
     with tf.compat.v1.Session() as sess:

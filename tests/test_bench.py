@@ -1,4 +1,4 @@
-"""bench.py, each measurement on its own at its smallest settings: its rows in the table and the JSON,
+"""bench.py's training measurements at their smallest settings: its rows in the table and the JSON,
 with values that hold for any machine, and no temporary left."""
 
 import json
@@ -33,13 +33,11 @@ def bench(tmp_path, *args):
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory, trained_repo):
-    """Every measurement but pytorch's in one `python bench.py` at its smallest settings (one import of
-    TensorFlow for all), 6.py, 4.py and 5.py on the suite's 300-step model."""
-    repo, _ = trained_repo
-    return bench(tmp_path_factory.mktemp("bench"), "steps", "kernels", "costs", "page", "scripts", "--steps", "2",
-                 "--windows", "1", "--profile-steps", "2", "--whole-steps", "1", "--rounds", "1", "--overhead-steps", "2",
-                 "--page-digits", "50", "--run-steps", "0", "--ascent-steps", "10", "--model", os.path.join(repo.path, "model"))
+def measured(tmp_path_factory):
+    """The training's measurements in one `python bench.py` at its smallest settings (one import of
+    TensorFlow for all); test_bench_pages.py has the pages' and the scripts'."""
+    return bench(tmp_path_factory.mktemp("bench"), "steps", "kernels", "costs", "--steps", "2", "--windows", "1",
+                 "--profile-steps", "2", "--whole-steps", "1", "--rounds", "1", "--overhead-steps", "2")
 
 
 def rows(table, prefix):
@@ -48,7 +46,8 @@ def rows(table, prefix):
 
 def test_steps_against_the_machines_limit(measured):
     table, stdout = measured
-    assert table["measurements"] == ["steps", "kernels", "costs", "page", "scripts"]
+    assert table["measurements"] == ["steps", "kernels", "costs"]
+    assert not [key for key in table if key.startswith(("page_", "split_s", "6py"))], "the others not run"
     assert abs(table["step_gflop"] - 4.1025) < 0.0001
     assert table["bare_steps_per_s"] > 0 and table["train_steps_per_s"] > 0 and table["matmul_gflops"] > 0
     assert table["step_fraction_of_matmul"] == pytest.approx(table["step_gflops"] / table["matmul_gflops"])
@@ -86,33 +85,6 @@ def test_costs_beside_the_articles_loop(measured):
     assert all(0 < part_s < o["0py_s"] for part_s in parts.values()), parts
     assert o["rest_s"] == pytest.approx(o["0py_s"] - o["bare_s"] - sum(parts.values()))
     assert "  snapshot accuracies (s)" in stdout and "  the rest of the difference (s)" in stdout
-
-
-def test_the_page_on_a_model(measured):
-    table, _ = measured
-    assert table["6py_s"] > 0 and table["page_mb"] > 1
-    # The page's figures, where there is a browser and node (CI has both).
-    assert table["node_same_answer"] is None or table["node_same_answer"] >= 0.9
-    assert table["node_max_probability_error"] is None or table["node_max_probability_error"] < 1e-3
-    assert table["page_update_ms"] is None or table["page_update_ms"] > table["page_forward_only_ms"] > 0, "why costs more"
-    assert table["node_backward_ms"] is None or table["node_backward_ms"] > 0
-
-
-def test_the_scripts_split_into_their_parts(measured):
-    table, _ = measured
-    assert 0 < table["start_to_first_image_s"] < table["run_s"]
-    split, split_4 = rows(table, "split_s."), rows(table, "4py_split_s.")
-    assert set(split) == {"import", "data", "graph", "training", "evaluation", "images", "other"}
-    assert set(split_4) == {"import", "restore", "top patches", "patterns", "class models", "images", "other"}
-    assert min(split.values()) >= 0, split
-    assert min(split_4.values()) > 0, split_4
-    assert table["5py_s"] > 0
-
-
-def test_one_measurement_alone(tmp_path):
-    table, stdout = bench(tmp_path, "steps", "--steps", "2", "--windows", "1", "--profile-steps", "2")
-    assert table["measurements"] == ["steps"] and "bare_steps_per_s" in table
-    assert not [key for key in table if key.startswith(("onednn_steps", "overhead_", "page_", "split_s"))], "the others not run"
 
 
 def test_a_measurement_not_there_is_named(tmp_path):

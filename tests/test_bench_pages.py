@@ -1,0 +1,44 @@
+"""bench.py's measurements of the pages and the scripts on the suite's 300-step model, on their own:
+their rows, with values that hold for any machine (a run of their own, so that the suite's workers
+share bench.py's time)."""
+
+import os
+
+import pytest
+
+from test_bench import bench, rows
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory, trained_repo):
+    """`python bench.py page scripts` at its smallest settings: 6.py, 4.py and 5.py on the model."""
+    repo, _ = trained_repo
+    return bench(tmp_path_factory.mktemp("bench"), "page", "scripts", "--page-digits", "50", "--run-steps", "0",
+                 "--ascent-steps", "10", "--model", os.path.join(repo.path, "model"))
+
+
+def test_only_the_measurements_asked_for(measured):
+    table, _ = measured
+    assert table["measurements"] == ["page", "scripts"]
+    assert not [key for key in table if key.startswith(("bare_steps", "onednn_steps", "overhead_"))], "the others not run"
+
+
+def test_the_page_on_a_model(measured):
+    table, _ = measured
+    assert table["6py_s"] > 0 and table["page_mb"] > 1
+    # The page's figures, where there is a browser and node (CI has both).
+    assert table["node_same_answer"] is None or table["node_same_answer"] >= 0.9
+    assert table["node_max_probability_error"] is None or table["node_max_probability_error"] < 1e-3
+    assert table["page_update_ms"] is None or table["page_update_ms"] > table["page_forward_only_ms"] > 0, "why costs more"
+    assert table["node_backward_ms"] is None or table["node_backward_ms"] > 0
+
+
+def test_the_scripts_split_into_their_parts(measured):
+    table, _ = measured
+    assert 0 < table["start_to_first_image_s"] < table["run_s"]
+    split, split_4 = rows(table, "split_s."), rows(table, "4py_split_s.")
+    assert set(split) == {"import", "data", "graph", "training", "evaluation", "images", "other"}
+    assert set(split_4) == {"import", "restore", "top patches", "patterns", "class models", "images", "other"}
+    assert min(split.values()) >= 0, split
+    assert min(split_4.values()) > 0, split_4
+    assert table["5py_s"] > 0
