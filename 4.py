@@ -6,10 +6,11 @@ Writes into images/:
   4_{before,after}_{h_conv1,h_conv2}_patterns.png  per channel, the patch that excites it most
   4_{h_conv1,h_conv2}_top.png  per channel: its pattern, the 9 test patches where it fires hardest,
                                (h_conv1) its filter
+  4_h_conv2_circuits.png       per h_conv2 channel, the h_pool1 channels it is made of (circuits)
   4_digits.png                 per channel, its mean strongest response to each digit 0-9
   4_classes.png                per digit, the input that maximises its logit (class models)
   4.html                       a page with all of them
-  4_channels.npz               the patterns and top patches as numbers, for 6.py's page
+  4_channels.npz               the patterns, top patches and circuits as numbers, for 6.py's page
 """
 
 import datetime
@@ -20,9 +21,11 @@ import tensorflow as tf
 
 from machinery.run import flags
 from machinery.analyses.activation_maximization import channel_patterns, class_models
-from machinery.pictures.drawing import channel_rows, enlarge, filters_to_images, heat_maps, save_sheet
+from machinery.analyses.circuits import contributions, ranked_inputs, shares
+from machinery.pictures.drawing import channel_rows, circuit_rows, enlarge, filters_to_images, heat_maps, save_sheet
 from machinery.pictures.pages import write_page
-from machinery.analyses.receptive_fields import centre_fields, channel_maxima, receptive_field, top_patches
+from machinery.analyses.receptive_fields import (centre_fields, channel_maxima, receptive_field, top_images,
+                                                 top_patches)
 from tools import save_atomically, save_image
 
 args = flags.parse_args(__doc__, steps=True, ascent=True)
@@ -58,6 +61,15 @@ with tf.compat.v1.Session() as sess:
     top = {name: top_patches(images.reshape(-1, 28, 28), layer_strongest, receptive_field(layer), TOP)
            for (name, layer), layer_strongest in zip(CHANNEL_LAYERS, strongest)}
     W = W_conv1.eval()
+    # 何からできているか (what each h_conv2 channel is made of: each h_pool1 channel's contribution to
+    # it before its ReLU, at the place where it fires hardest in each of its top test digits)
+    _, at_rows, at_cols = strongest[1]
+    which = top_images(maxima["h_conv2"], TOP)  # (64, 9): the digits of its top patches
+    used, index = np.unique(which, return_inverse=True)
+    W2 = W_conv2.eval()
+    c = contributions(h_pool1.eval({x: images[used]}), W2, index.reshape(which.shape),
+                      np.take_along_axis(at_rows.T, which, 1), np.take_along_axis(at_cols.T, which, 1))
+    inputs, input_contributions = ranked_inputs(c.mean(axis=1))  # largest mean contribution first
     # クラスモデル (class models): the input that each digit's logit likes best
     classes = class_models(sess, x, y_logits, {keep_prob: 1.0}, args.ascent_steps)
     probabilities = y_conv.eval(feed_dict={x: classes.reshape(10, 784), keep_prob: 1.0}).diagonal()
@@ -76,6 +88,8 @@ for name, _ in CHANNEL_LAYERS:
         rows = [row + [image] for row, image in zip(rows, filters_to_images(W))]
     titles = ["pattern", "the %d test patches where it fires hardest" % TOP] + [""] * (TOP - 1)
     save_sheet("4_%s_top.png" % name, channel_rows(rows, titles + ["filter"] * (name == "h_conv1")))
+save_sheet("4_h_conv2_circuits.png", circuit_rows(patterns[("after", "h_conv2")], patterns[("after", "h_conv1")], W2,
+                                                  inputs, shares(input_contributions)))
 
 
 def save_channels(path):  # for 6.py's page: the patterns and top patches, 0..255, and the run they come from
@@ -83,7 +97,8 @@ def save_channels(path):  # for 6.py's page: the patterns and top patches, 0..25
         np.savez_compressed(
             f, run=describe_run(run),
             **{name + "_patterns": np.uint8(np.rint(255 * patterns[("after", name)])) for name, _ in CHANNEL_LAYERS},
-            **{name + "_top": np.uint8(np.rint(255 * top[name])) for name, _ in CHANNEL_LAYERS})
+            **{name + "_top": np.uint8(np.rint(255 * top[name])) for name, _ in CHANNEL_LAYERS},
+            h_conv2_inputs=np.uint8(inputs), h_conv2_input_contributions=np.float32(input_contributions))
 
 
 save_atomically("4_channels.npz", save_channels)
@@ -134,6 +149,18 @@ write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、�
                                  % (name, TOP, field[name], "、最後に 5x5 のフィルタ (灰色 0、白 +、黒 -)"
                                     if name == "h_conv1" else "")))
         for name, layer in CHANNEL_LAYERS]),
+    (("Circuits: what each h_conv2 channel is made of", "回路: h_conv2 の各チャンネルが何からできているか"), [
+        ("4_h_conv2_circuits.png", (
+            "Per h_conv2 channel: its pattern, then the h_pool1 channels that drive it most and the two that hold it "
+            "back most, on average where it fires hardest in its %d top test digits. Each input is shown as its h_conv1 "
+            "channel's pattern beside its 5x5 kernel in W_conv2 (red +, blue -, white 0; one scale per row), with #its "
+            "number and its share of the channel's total positive input. The channel before its ReLU is its bias plus "
+            "these contributions, exactly." % TOP,
+            "h_conv2 のチャンネルごとに、そのパターン、続いて、いちばん強く反応した %d 枚のテスト画像のその場所で平均して、"
+            "いちばん強く押し上げる h_pool1 のチャンネルと、いちばん強く抑える 2 つ。入力は、その h_conv1 のチャンネルの"
+            "パターンと W_conv2 の 5x5 のカーネル (赤が +、青が -、白が 0。行ごとに同じ目盛り) で示し、# のあとに番号、"
+            "チャンネルへの正の入力の合計に対する割合を添えています。ReLU の前のチャンネルの値は、バイアスとこれらの寄与の"
+            "和にちょうど等しくなります。" % TOP))]),
     (("Digits: which digits each channel answers to", "数字: 各チャンネルがどの数字に反応するか"), [
         ("4_digits.png", ("Per channel (rows) and digit (columns): its strongest response, averaged over the "
                           "test images of that digit, over the layer's average for that digit; each row from its "

@@ -17,7 +17,7 @@ LAYERS = {"h_conv1": cnn.h_conv1, "h_conv2": cnn.h_conv2}
 # 32 and 64 channels, 8 to a row: 5x5 fields enlarged 5 times, 14x14 fields twice
 PATTERNS = {"h_conv1": (207, 103), "h_conv2": (231, 231)}
 OUTPUTS = (["4_%s_%s_patterns.png" % (tag, name) for tag in ("before", "after") for name in PATTERNS]
-           + ["4_h_conv1_top.png", "4_h_conv2_top.png", "4_digits.png", "4_classes.png"])
+           + ["4_h_conv1_top.png", "4_h_conv2_top.png", "4_h_conv2_circuits.png", "4_digits.png", "4_classes.png"])
 TEST = cnn.mnist.test.images[:2000]  # enough test images to compare with, quickly
 
 
@@ -151,6 +151,57 @@ def test_top_patches_are_the_strongest_responses(sess, name):
         assert listed == sorted(listed, reverse=True), "highest first"
         assert listed == [maxima[i, c] for i in which[c]], "each is the activation at its place"
         assert outputs[:, :, :, c].max(axis=(1, 2))[np.setdiff1d(np.arange(len(TEST)), which[c])].max() <= listed[-1]
+
+
+def test_4_circuits_are_tensorflows_contributions_by_zeroing_inputs(looked, sess):
+    """Per h_conv2 channel, at the place where it fires hardest in each of its 9 top test digits: what
+    zeroing each h_pool1 channel takes off its preactivation, through TensorFlow. 4.py's ranking of
+    the inputs by their mean is TensorFlow's; bias + contributions is the preactivation."""
+    repo, _ = looked
+    with np.load(repo.image("4_channels.npz")) as saved:
+        inputs, contributions = saved["h_conv2_inputs"], saved["h_conv2_input_contributions"]
+    assert inputs.shape == contributions.shape == (64, 32)
+    images = cnn.mnist.test.images
+    [(maxima, rows, cols)] = channel_maxima(sess, [cnn.h_conv2], cnn.x, images)
+    which = top_images(maxima, 9)
+    z = cnn.h_conv2.op.inputs[0]  # conv2d(h_pool1, W_conv2) + b_conv2, before the ReLU
+    assert z.op.type in ("AddV2", "Add", "BiasAdd")
+    bias = cnn.b_conv2.eval()
+    for j in range(64):
+        pooled = cnn.h_pool1.eval({cnn.x: images[which[j]]})  # (9, 14, 14, 32)
+        zeroed = np.repeat(pooled[:, None], 33, axis=1)  # [k, 0] as it is, [k, 1 + i] without channel i
+        zeroed[:, np.arange(1, 33), :, :, np.arange(32)] = 0
+        out = sess.run(z, {cnn.h_pool1: zeroed.reshape(-1, 14, 14, 32)}).reshape(9, 33, 14, 14, 64)
+        at = out[np.arange(9), :, rows[which[j], j], cols[which[j], j], j]  # (9, 33)
+        theirs = (at[:, :1] - at[:, 1:]).mean(axis=0)  # (32,): each input's mean contribution
+        tolerance = 1e-4 * np.abs(theirs).max()
+        assert np.abs(contributions[j] - theirs[inputs[j]]).max() <= tolerance, j
+        assert (np.diff(theirs[inputs[j]]) <= tolerance).all(), (j, "largest first")
+        assert sorted(inputs[j]) == list(range(32))
+        # All of it: bias + the contributions = the preactivation (before the ReLU) at each place
+        total = bias[j] + (at[:, :1] - at[:, 1:]).sum(axis=1)
+        assert np.abs(total - at[:, 0]).max() <= 1e-4 * np.abs(at[:, 0]).max() + 1e-5, j
+
+
+def test_4_circuits_sheet_has_a_row_per_channel_in_the_kernels_colours(looked, sess):
+    repo, _ = looked
+    sheet = np.asarray(Image.open(repo.image("4_h_conv2_circuits.png")).convert("RGB")).astype(int)
+    frame = (sheet == 160).all(axis=2)  # the kernels' gray frames: zero is white inside them
+    x = np.flatnonzero(frame.sum(axis=0) > 64 * 30)[0]  # the first kernel's left edge, down the sheet
+    edge = frame[:, x].astype(int)
+    tops = np.flatnonzero(np.diff(edge) == 1) + 1
+    assert len(tops) == 64, "a row per channel"
+    with np.load(repo.image("4_channels.npz")) as saved:
+        inputs = saved["h_conv2_inputs"]
+    W = cnn.W_conv2.eval()
+    zoom = (np.flatnonzero(np.diff(edge) == -1)[0] + 1 - tops[0] - 2) // 5  # the kernel's cells inside the frame
+    for j in (0, 31, 63):  # red where the kernel of the most exciting input is positive, blue where negative
+        kernel = W[:, :, inputs[j, 0], j]
+        scale = max(np.abs(W[:, :, i, j]).max() for i in list(inputs[j, :4]) + list(inputs[j, -2:]))
+        cells = sheet[tops[j] + 1 + zoom // 2::zoom, x + 1 + zoom // 2::zoom][:5, :5]
+        strong = np.abs(kernel) > 0.2 * scale
+        assert ((cells[..., 0] > cells[..., 2]) == (kernel > 0))[strong].all(), j
+        assert (np.abs(cells[..., 0] - cells[..., 2]) < 40)[np.abs(kernel) < 0.02 * scale].all(), "near zero, near white"
 
 
 def test_receptive_fields_are_derived_from_the_layers():

@@ -112,6 +112,49 @@ def channel_rows(rows, titles):
     return np.asarray(sheet)
 
 
+def kernel_colours(kernel, scale):
+    """A kernel (k, k) as RGB: red where positive, blue where negative, white at zero, full at +-scale."""
+    v = np.clip(kernel / (scale or 1.0), -1, 1)[..., None]
+    red, blue = np.array([215, 48, 39]), np.array([49, 54, 149])
+    return np.rint(255 + np.where(v > 0, v * (red - 255), -v * (blue - 255))).astype(np.uint8)
+
+
+def circuit_rows(patterns, inputs, W, order, shares, exciting=4, inhibiting=2):
+    """4.py's circuits sheet: per h_conv2 channel j, its pattern, then its most exciting and most
+    inhibiting h_pool1 inputs i, each as h_conv1 channel i's pattern beside the kernel W[:, :, i, j]
+    (one colour scale per row) over its share of the channel's positive input. Returns RGB uint8.
+
+    patterns (J, s, s) and inputs (I, t, t) in [0, 1]; order and shares (J, I), as circuits.ranked_inputs.
+    """
+    zoom, big = 8, ROW_ZOOM * 2
+    font = ImageFont.load_default(size=11)
+    side, cell = patterns.shape[1] * big, 2 * 5 * zoom + 2
+    height = max(side, 5 * zoom + 14)
+    x0 = PAD + 28 + side + 3 * PAD
+    xs = [x0 + k * (cell + PAD) + (2 * PAD if k >= exciting else 0) for k in range(exciting + inhibiting)]
+    top = PAD + TITLE_HEIGHT + 4
+    sheet = Image.new("RGB", (xs[-1] + cell + PAD, top + len(patterns) * (height + 6) + PAD), "white")
+    draw = ImageDraw.Draw(sheet)
+    draw.text((PAD + 28, PAD), "pattern", fill="black", font=font)
+    draw.text((x0, PAD), "most exciting h_pool1 inputs: h_conv1 pattern, kernel, share", fill="black", font=font)
+    draw.text((xs[exciting], PAD), "most inhibiting", fill="black", font=font)
+    gray = lambda image, factor: Image.fromarray(enlarge(np.rint(255 * np.clip(image, 0, 1)).astype(np.uint8), factor))
+    for j, pattern in enumerate(patterns):
+        y = top + j * (height + 6)
+        draw.text((PAD, y + side // 2 - 6), str(j), fill="black", font=font)
+        sheet.paste(gray(pattern, big), (PAD + 28, y))
+        shown = list(order[j, :exciting]) + list(order[j, ::-1][:inhibiting][::-1])
+        scale = max(np.abs(W[:, :, i, j]).max() for i in shown)
+        for x, i in zip(xs, shown):
+            sheet.paste(gray(inputs[i], zoom * 5 // inputs.shape[1]), (x, y))
+            kernel = Image.fromarray(enlarge(kernel_colours(W[:, :, i, j], scale).transpose(2, 0, 1), zoom).transpose(1, 2, 0))
+            sheet.paste(kernel, (x + 5 * zoom + 2, y))
+            draw.rectangle([x + 5 * zoom + 1, y - 1, x + cell, y + 5 * zoom], outline=(160, 160, 160))  # zero is white
+            share = shares[j, list(order[j]).index(i)]
+            draw.text((x, y + 5 * zoom + 1), "#%d %+.0f%%" % (i, 100 * share), fill="black", font=font)
+    return np.asarray(sheet)
+
+
 def heat_maps(maps, names, columns):
     """Labelled heat maps side by side, one per layer: rows channels, columns digits (or classes).
 
