@@ -60,6 +60,9 @@ if os.path.exists(saved):
                                "patterns": b64(found[name + "_patterns"], np.uint8),
                                "top": b64(found[name + "_top"], np.uint8)}
                         for name in ("h_conv1", "h_conv2")}
+            if "h_conv2_inputs" in found.files:  # what each h_conv2 channel is usually made of (circuits)
+                channels["h_conv2"].update(inputs=found["h_conv2_inputs"].ravel().tolist(),
+                                           contributions=np.round(found["h_conv2_input_contributions"], 4).ravel().tolist())
 
 write_run(IMAGES_DIR, {"run": run_id, "summary": [describe_run(run), describe_run(run, "ja")], "steps": steps,
                        "digits": page_digits(mnist.test.images[:10], mnist.test.labels[:10]), "channels": channels,

@@ -86,8 +86,8 @@ def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
                         r"open it in a browser" % ("with 4.py's patterns" if patterns else "4.py has not run .*"),
                         lines[1]), lines[1]
     names = sorted(n for n in os.listdir(os.path.join(repo.path, "images")) if n.startswith("6"))
-    assert names == ["6.html", "6_explorer.css", "6_explorer_api.js", "6_explorer_base.js", "6_explorer_channel.js",
-                     "6_explorer_run.js", "6_explorer_tiles.js", "6_explorer_why.js", "6_live.js", "6_network.js", "6_run.js",
+    assert names == ["6.html", "6_circuits.js", "6_explorer.css", "6_explorer_api.js", "6_explorer_base.js",
+                     "6_explorer_channel.js", "6_explorer_circuit.js", "6_explorer_run.js", "6_explorer_tiles.js", "6_explorer_why.js", "6_live.js", "6_network.js", "6_run.js",
                      "6_weights_0.js", "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
     # Everything the page loads is beside it, in images/: no address of the network anywhere.
     with open(repo.image("6.html"), encoding="utf-8") as f:

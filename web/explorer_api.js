@@ -47,6 +47,9 @@
               hirescam: {h_pool1: Array.from(why.hirescam.h_pool1), h_conv2: Array.from(why.hirescam.h_conv2)},
               channels: why.channels.map(({channel, contribution}) => ({channel, contribution}))};
     },
+    // What h_conv2's channel is made of for the Training step column's input (explorer_circuit.js):
+    // {channel, place: [y, x], preactivation, bias, inputs: [{channel, contribution}]}, largest first.
+    circuit(channel) { return X.circuitOf("main", channel); },
     asked() { return S.asked; }, // the digit the maps are asked of (a click on its bar), or null: the answers
     // ms of n updates with the maps and n without (forward only, as before them), in turns: medians
     measure(n) {

@@ -40,6 +40,8 @@
     };
     add([[X.channelImage(layers[name], side, channels, c), side, side]], 224,
         T("its " + side + "x" + side + " map for this input (times 255)", "この入力でのマップ、" + side + "x" + side + " (255 倍)"));
+    if (name === "h_conv2") X.showCircuit(body, column, c); // what it is made of (explorer_circuit.js)
+    if (name === "h_conv1") X.showFilterOverPatch(body, column, c);
     const conv = name.replace("pool", "conv"); // a pooling channel shows its convolution's channel
     const found = S.run.channels && S.run.channels[conv];
     if (found) {

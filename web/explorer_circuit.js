@@ -1,0 +1,133 @@
+// 6.html's circuit of an h_conv2 channel, in its panel (explorer_channel.js): for this input, where
+// the channel is driven most, that value as its bias plus one contribution per h_pool1 channel, the
+// inputs ranked with their tiles and kernels, and a click on one opens that h_conv1 channel. For an
+// h_conv1 channel: its filter over the patch of the input where it fires hardest.
+"use strict";
+
+(function (X) {
+  const S = X.state, T = X.T;
+  const ZOOM = 8;
+
+  // Red where positive, blue where negative, white at zero, full at +-scale (4.py's kernel_colours).
+  function kernelRgb(value, scale) {
+    const v = Math.max(-1, Math.min(1, value / (scale || 1)));
+    const [r, g, b] = v > 0 ? [215, 48, 39] : [49, 54, 149];
+    const t = Math.abs(v);
+    return [255 + t * (r - 255), 255 + t * (g - 255), 255 + t * (b - 255)].map(Math.round);
+  }
+
+  // A canvas of side x side cells, each ZOOM pixels, coloured by rgb(k) for cell k; a square marked
+  // around cells [top, top + size) x [left, left + size), where given.
+  function cells(side, rgb, mark, zoom = ZOOM) {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = side * zoom;
+    const context = canvas.getContext("2d");
+    for (let k = 0; k < side * side; k++) {
+      context.fillStyle = "rgb(" + rgb(k).join(",") + ")";
+      context.fillRect((k % side) * zoom, Math.floor(k / side) * zoom, zoom, zoom);
+    }
+    if (mark) {
+      const [top, left, size] = mark;
+      context.strokeStyle = "#ff8c00";
+      context.lineWidth = 2;
+      context.strokeRect(left * zoom + 1, top * zoom + 1, size * zoom - 2, size * zoom - 2);
+    }
+    canvas.className = "cells";
+    return canvas;
+  }
+  const gray = (values, scale = 255) => (k) => {
+    const v = Math.trunc(Math.min(Math.max(values[k] * scale, 0), 255));
+    return [v, v, v];
+  };
+
+  function figure(parts, caption) {
+    const f = document.createElement("figure"), text = document.createElement("figcaption");
+    f.append(...parts);
+    text.textContent = caption;
+    f.appendChild(text);
+    return f;
+  }
+
+  X.circuitOf = (column, c) => circuits.circuit(S.weights[S.view[column].step], S.view[column].layers.h_pool1, c);
+
+  // The h_conv2 channel c's circuit into body, for the column's input and step.
+  X.showCircuit = function (body, column, c) {
+    const {step, layers} = S.view[column];
+    const w = S.weights[step], circuit = X.circuitOf(column, c);
+    const [y, x] = circuit.place, field = 14, top = 2 * y - 6, left = 2 * x - 6; // h_conv2's field (receptive_fields.py)
+    const sum = circuit.preactivation - circuit.bias;
+    const head = document.createElement("p");
+    head.id = "circuit-how";
+    head.textContent = T(
+      "What it is made of: at the marked place, where this drawing drives it most, the channel before its ReLU is its " +
+      "bias plus one contribution from each h_pool1 channel (W_conv2's 5x5 kernel over that channel's window). " +
+      "Red bars drive it up, blue ones hold it back; click one to open that h_conv1 channel.",
+      "何からできているか: 印の場所 (この数字でいちばん強く押し上げられる場所) での ReLU 前の値は、バイアスと、" +
+      "h_pool1 の各チャンネルからの寄与 (そのチャンネルの窓に W_conv2 の 5x5 のカーネルを掛けた和) の合計です。" +
+      "赤い棒は押し上げ、青い棒は抑えます。棒をクリックすると、その h_conv1 のチャンネルを開きます。");
+    body.appendChild(head);
+    body.appendChild(figure([cells(14, gray(Array.from({length: 196}, (_, k) => layers.h_conv2[k * 64 + c])), [y, x, 1]),
+                             cells(28, gray(S.input), [top, left, field], 4)],
+      T("its map, and the input with what the marked unit sees (its 14x14 field)",
+        "マップと、印のユニットが見る入力の範囲 (14x14 の受容野)")));
+    const total = document.createElement("p");
+    total.id = "circuit-sum";
+    total.textContent = T("at (" + y + ", " + x + "): " + circuit.preactivation.toFixed(3) + " = bias " +
+                          circuit.bias.toFixed(3) + " + inputs " + sum.toFixed(3),
+                          "(" + y + ", " + x + ") で " + circuit.preactivation.toFixed(3) + " = バイアス " +
+                          circuit.bias.toFixed(3) + " + 入力 " + sum.toFixed(3));
+    body.appendChild(total);
+    // All 32 inputs, a bar each, exciting first; the 4 strongest with their tile and kernel.
+    const largest = Math.max(...circuit.inputs.map((i) => Math.abs(i.contribution))) || 1;
+    let scale = 0;
+    for (let i = 0; i < 32; i++) for (let k = 0; k < 25; k++) scale = Math.max(scale, Math.abs(w.W_conv2[(k * 32 + i) * 64 + c]));
+    const list = document.createElement("div");
+    list.id = "circuit-inputs";
+    circuit.inputs.forEach(({channel, contribution}, rank) => {
+      const row = document.createElement("button");
+      row.type = "button";
+      row.className = "circuit-input";
+      row.dataset.channel = channel;
+      row.dataset.contribution = contribution;
+      const label = document.createElement("span"), bar = document.createElement("span");
+      label.textContent = "#" + channel + " " + (contribution >= 0 ? "+" : "") + contribution.toFixed(3);
+      bar.className = "bar " + (contribution >= 0 ? "up" : "down");
+      bar.style.width = (12 * Math.abs(contribution) / largest).toFixed(2) + "em";
+      row.append(label, bar);
+      if (rank < 4 && contribution > 0) {
+        row.append(cells(28, gray(Array.from({length: 784}, (_, k) => layers.h_conv1[k * 32 + channel])), null, 2),
+                   cells(5, (k) => kernelRgb(w.W_conv2[(k * 32 + channel) * 64 + c], scale), null, 6));
+      }
+      row.addEventListener("click", () => { S.selected = {name: "h_conv1", c: channel, column}; X.showChannel(); });
+      list.appendChild(row);
+    });
+    body.appendChild(list);
+    const found = S.run.channels && S.run.channels.h_conv2;
+    if (found && found.inputs) {
+      const usual = found.inputs.slice(c * 32, c * 32 + 4).map((i, k) => "#" + i + " " + found.contributions[c * 32 + k].toFixed(2));
+      const p = document.createElement("p");
+      p.id = "circuit-usual";
+      p.textContent = T("Usually (4.py, where it fires hardest in its 9 top test digits, after training): " + usual.join(", "),
+                        "ふだんは (4.py、学習後、いちばん強く反応した 9 枚のテスト画像で): " + usual.join("、"));
+      body.appendChild(p);
+    }
+  };
+
+  // The h_conv1 channel c's 5x5 filter beside the patch of the input it sees where it fires hardest.
+  X.showFilterOverPatch = function (body, column, c) {
+    const {step, layers} = S.view[column];
+    const W = S.weights[step].W_conv1;
+    let best = 0;
+    for (let k = 1; k < 784; k++) if (layers.h_conv1[k * 32 + c] > layers.h_conv1[best * 32 + c]) best = k;
+    const y = Math.floor(best / 28), x = best % 28;
+    const patch = Array.from({length: 25}, (_, k) => {
+      const iy = y + Math.floor(k / 5) - 2, ix = x + (k % 5) - 2;
+      return iy < 0 || iy >= 28 || ix < 0 || ix >= 28 ? 0 : S.input[iy * 28 + ix];
+    });
+    let scale = 0;
+    for (let k = 0; k < 25; k++) scale = Math.max(scale, Math.abs(W[k * 32 + c]));
+    body.appendChild(figure([cells(5, gray(patch), null, 16), cells(5, (k) => kernelRgb(W[k * 32 + c], scale), null, 16)],
+      T("where it fires hardest in this input, (" + y + ", " + x + "): the 5x5 patch it sees, and its filter (red +, blue -)",
+        "この入力でいちばん強く反応した場所 (" + y + ", " + x + ") で見ている 5x5 の範囲と、そのフィルタ (赤 +、青 -)")));
+  };
+})(window.Explorer);
