@@ -30,6 +30,7 @@ def test_the_page_on_a_model(measured):
     assert table["node_same_answer"] is None or table["node_same_answer"] >= 0.9
     assert table["node_max_probability_error"] is None or table["node_max_probability_error"] < 1e-3
     assert table["page_update_ms"] is None or table["page_update_ms"] > table["page_forward_only_ms"] > 0, "why costs more"
+    assert table["page_update_circuit_ms"] is None or table["page_update_circuit_ms"] > 0
     assert table["node_backward_ms"] is None or table["node_backward_ms"] > 0
 
 

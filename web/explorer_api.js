@@ -50,6 +50,11 @@
     // What h_conv2's channel is made of for the Training step column's input (explorer_circuit.js):
     // {channel, place: [y, x], preactivation, bias, inputs: [{channel, contribution}]}, largest first.
     circuit(channel) { return X.circuitOf("main", channel); },
+    open(name, channel) { // a layer's channel in the panel, for the Training step column, as a click opens it; open(null) closes it
+      S.selected = name ? {name, c: channel, column: "main"} : null;
+      $("channel").hidden = !name;
+      if (name) X.showChannel();
+    },
     asked() { return S.asked; }, // the digit the maps are asked of (a click on its bar), or null: the answers
     // ms of n updates with the maps and n without (forward only, as before them), in turns: medians
     measure(n) {

@@ -1,8 +1,9 @@
 """`python bench.py page`: `python 6.py` on a model/ (a short run's, or a copy of --model) and its page:
 its size; in headless Chromium the time from opening to ready, and one update of everything (both
 columns: forward, backward, maps, deciding channels, redraw) against one of the layers alone, in
-turns (explorer.measure, medians over 5 test digits); under node the forward and backward passes
-per digit, and on --page-digits test digits its answers and probabilities against TensorFlow's."""
+turns, and with an h_conv2 channel's circuit open (explorer.measure, medians over 5 test digits);
+under node the forward and backward passes per digit, and on --page-digits test digits its answers
+and probabilities against TensorFlow's."""
 
 import json
 import os
@@ -20,14 +21,15 @@ from tools import ROOT
 
 
 def in_chromium(page, digits):
-    """(seconds to ready, ms of an update with why, ms of the layers alone), or Nones without Chromium."""
+    """(seconds to ready, ms of an update with why, ms of the layers alone, ms of an update with why and
+    an h_conv2 channel's circuit open), or Nones without Chromium."""
     chromium = shutil.which("chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         chromium = None
     if not chromium:
-        return None, None, None
+        return None, None, None, None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
@@ -36,19 +38,23 @@ def in_chromium(page, digits):
         view.wait_for_function("window.explorer && window.explorer.ready")
         view.evaluate("window.explorer.ready")
         ready_s = view.evaluate("window.explorer.readyMs") / 1000  # from navigation's start
-        times = []
+        times, circuit = [], []
         for digit in digits.tolist():
             view.evaluate("pixels => window.explorer.setInput(pixels)", digit)
             times.append(view.evaluate("window.explorer.measure(5)"))
+            view.evaluate("window.explorer.open('h_conv2', 0)")  # its panel, redrawn at every update
+            circuit.append(view.evaluate("window.explorer.measure(5)")["full_ms"])
+            view.evaluate("window.explorer.open(null)")
         browser.close()
-    return ready_s, statistics.median(t["full_ms"] for t in times), statistics.median(t["forward_ms"] for t in times)
+    return (ready_s, statistics.median(t["full_ms"] for t in times), statistics.median(t["forward_ms"] for t in times),
+            statistics.median(circuit))
 
 
 def under_node(cnn, folder, digits):
     """ms per digit of the page's forward and backward passes under node, the share of digits with
     TensorFlow's answer at the last step and the largest difference in a probability; Nones without node."""
     if not shutil.which("node") or not len(digits):
-        return None, None, None, None
+        return None, None, None, None, None
     with open(os.path.join(folder, "model", "run.json"), encoding="utf-8") as f:
         last = json.load(f)["snapshots"][-1]
     digits.astype(np.float32).tofile(os.path.join(folder, "digits.f32"))
@@ -76,13 +82,14 @@ def measure(cnn, args, folder, facts):
     six_s = timed(lambda: subprocess.run([sys.executable, os.path.join(folder, "6.py")], check=True, capture_output=True))
     images = os.path.join(folder, "images")
     page_mb = sum(os.path.getsize(os.path.join(images, n)) for n in os.listdir(images) if n.startswith("6")) / 1e6
-    ready_s, update_ms, forward_only_ms = in_chromium(os.path.join(images, "6.html"), cnn.mnist.test.images[:5])
+    ready_s, update_ms, forward_only_ms, circuit_ms = in_chromium(os.path.join(images, "6.html"), cnn.mnist.test.images[:5])
     forward_ms, backward_ms, same, error = under_node(cnn, folder, cnn.mnist.test.images[:args.page_digits])
     return [Row("6py_s", "python 6.py (s)", six_s),
             Row("page_mb", "6.py's page and its files (MB)", page_mb),
             Row("page_ready_s", "page: opening to ready to draw (s)", ready_s),
             Row("page_update_ms", "page: one update, 2 steps, with why (ms)", update_ms),
             Row("page_forward_only_ms", "page: the same, the layers alone (ms)", forward_only_ms),
+            Row("page_update_circuit_ms", "page: one update with why, an h_conv2 circuit open (ms)", circuit_ms),
             Row("node_forward_ms", "page's forward pass under node (ms/digit)", forward_ms),
             Row("node_backward_ms", "page's backward pass under node (ms/digit)", backward_ms),
             Row("page_digits", "test digits under node", args.page_digits),
