@@ -95,7 +95,9 @@ def test_each_script_imports_onednn_before_anything_that_loads_tensorflow(script
 def test_1_runs_onednn_on_x86_unless_the_reader_says_0(repo):
     """Without TF_ENABLE_ONEDNN_OPTS, oneDNN's kernels on (TensorFlow says so on stderr) on any x86-64 CPU,
     AVX2-only ones too, where TensorFlow's own default is off."""
-    env = {name: value for name, value in os.environ.items() if name != "TF_ENABLE_ONEDNN_OPTS"}
+    # TensorFlow's own start-up log, which says it: all of it with TF_CPP_MIN_LOG_LEVEL=0 (quiet_start.py)
+    env = dict({name: value for name, value in os.environ.items() if name != "TF_ENABLE_ONEDNN_OPTS"},
+               TF_CPP_MIN_LOG_LEVEL="0")
     on = platform.machine().lower() in ("x86_64", "amd64")
     for setting, expected in ((None, on), ("0", False)):
         run = subprocess.run([sys.executable, os.path.join(repo.path, "1.py")], capture_output=True, text=True,
@@ -118,6 +120,28 @@ def test_2_writes_fifty_digits(repo):
 def test_0_trains_and_prints_the_articles_lines(repo):
     lines = repo.run("0.py", "--steps", "1").stdout.splitlines()
     assert [re.sub(r"[\d.]+$", "X", line) for line in lines] == ["step 0, training accuracy X", "test accuracy X"]
+
+
+def test_0_says_only_its_own_lines_on_the_terminal(repo):
+    """No TensorFlow start-up log: stderr has the run's own lines (a note on --bf16, the page's
+    address), whatever the CPU."""
+    result = repo.run("0.py", "--steps", "1")
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith(("note: ", "Watch it learn: ")) for line in lines), lines
+
+
+def test_a_tensorflow_that_fails_to_load_still_says_why(repo, tmp_path):
+    """What TensorFlow writes while it loads is held back, not lost: a failing import shows all of it."""
+    fake = tmp_path / "fake" / "tensorflow"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text('import os\nos.write(2, b"E0000 a real error from C++\\n")\n'
+                                      'raise ImportError("libtensorflow_framework.so.2: cannot open shared object file")\n')
+    result = subprocess.run([sys.executable, os.path.join(repo.path, "0.py"), "--steps", "1"], capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(tmp_path / "fake")))
+    assert result.returncode != 0
+    assert "E0000 a real error from C++" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ImportError: libtensorflow_framework.so.2: cannot open shared object file")
 
 
 def test_3_writes_the_80_tiles_at_the_original_sizes(trained):

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""TensorFlow's oneDNN kernels on every x86-64 CPU: each script imports this before TensorFlow.
+"""TensorFlow's oneDNN kernels on every x86-64 CPU: each script imports this before TensorFlow,
+which it then loads without its start-up log (quiet_start.py).
 
 On Linux, TensorFlow turns its oneDNN kernels on by itself only where the CPU has AVX512_VNNI,
 AVX_VNNI, AVX512_BF16 or AMX (DefaultOneDnnPolicy in tensorflow/core/util/port.cc); on the AVX2 CPUs
@@ -17,8 +18,12 @@ import warnings
 
 if "tensorflow" in sys.modules:  # too late (in a notebook, say): TensorFlow chose when it loaded
     warnings.warn("onednn imported after TensorFlow: its kernels stay as TensorFlow chose", stacklevel=2)
-elif platform.machine().lower() in ("x86_64", "amd64"):
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+else:
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # TensorFlow's own log: its warnings and errors, not its notes
+    from machinery.run import quiet_start
+    quiet_start.import_tensorflow()
 
 
 def enabled():
