@@ -2,6 +2,7 @@
 
 import ast
 import io
+import json
 import os
 import platform
 import re
@@ -124,10 +125,14 @@ def test_0_trains_and_prints_the_articles_lines(repo):
 
 def test_0_says_only_its_own_lines_on_the_terminal(repo):
     """No TensorFlow start-up log: stderr has the run's own lines (a note on --bf16, the page's
-    address), whatever the CPU."""
+    address), whatever the CPU; and its page says "no seed"."""
     result = repo.run("0.py", "--steps", "1")
     lines = result.stderr.splitlines()
     assert lines and all(line.startswith(("note: ", "Watch it learn: ")) for line in lines), lines
+    # An unseeded run says so on its page, in both languages, and never "None"
+    with open(repo.image("6_run.js"), encoding="utf-8") as f:
+        summary = json.loads(re.fullmatch(r"explorerRun\((.*)\);\n", f.read(), re.S).group(1))["summary"]
+    assert ", no seed, " in summary[0] and "、シードなし、" in summary[1] and "None" not in "".join(summary), summary
 
 
 def test_a_tensorflow_that_fails_to_load_still_says_why(repo, tmp_path):

@@ -53,7 +53,7 @@
     const line = $("training-text");
     if (S.newer) {
       line.textContent = T("A newer training run is going on: open 6.html again to follow it (this page keeps its own run).",
-                           "新しい学習が始まっています。追うには 6.html を開き直してください (このページは今の学習を表示し続けます)。");
+                           "新しい学習が始まっています。追うには 6.html を開き直してください (このページは、開いたときの学習を表示し続けます)。");
       return;
     }
     if (!S.training) return;

@@ -117,6 +117,13 @@ def restore(saver, tag, model_dir):
 
 def describe_run(facts, lang="en"):
     """One line saying which training run a saved model comes from (lang "ja": in Japanese, for the pages)."""
-    line = ("model/: 学習 %d ステップ、seed %s、テスト精度 %.4f、学習日時 %s" if lang == "ja"
-            else "model/: %d training steps, seed %s, test accuracy %.4f, trained %s")
-    return line % (facts["steps"], facts["seed"], facts["test_accuracy"], facts["date"])
+    line = ("model/: 学習 %d ステップ、%s、テスト精度 %.4f、学習日時 %s" if lang == "ja"
+            else "model/: %d training steps, %s, test accuracy %.4f, trained %s")
+    return line % (facts["steps"], seed_words(facts["seed"], lang), facts["test_accuracy"], facts["date"])
+
+
+def seed_words(seed, lang="en"):
+    """A run's seed as the pages say it: "seed 1" / 「シード 1」, or "no seed" / 「シードなし」."""
+    if lang == "ja":
+        return "シードなし" if seed is None else "シード %d" % seed
+    return "no seed" if seed is None else "seed %d" % seed

@@ -5,7 +5,7 @@ progress bar. Given the network (cnn.py's module) rather than importing it: impo
 import tensorflow as tf
 
 from machinery.run.callbacks import Callbacks
-from machinery.run.checkpoints import Checkpoints
+from machinery.run.checkpoints import Checkpoints, seed_words
 from machinery.run.progress_bar import ProgressBar
 from machinery.run.run_page import RunPage, page_digits, page_layers
 from machinery.run.tensorboard_log import TensorBoardLog
@@ -22,8 +22,8 @@ def what_a_run_keeps(cnn, steps, run_id, started, model_dir, logdir, page_dir):
         logdir and TensorBoardLog(logdir, lambda: cnn.histograms.eval(), lambda batch: cnn.cross_entropy.eval(feed_dict=feed(batch)),
                                   [name for name, _ in cnn.LAYERS]),
         # 学習を見る (watch it learn): the page of this run, in the reader's browser while it trains
-        page_dir and RunPage(page_dir, run_id, steps, ("training now: %d steps, seed %s, started %s" % (steps, seed, started),
-                                                       "学習中: %d ステップ、seed %s、開始 %s" % (steps, seed, started)),
+        page_dir and RunPage(page_dir, run_id, steps, ("training now: %d steps, %s, started %s" % (steps, seed_words(seed), started),
+                                                       "学習中: %d ステップ、%s、開始 %s" % (steps, seed_words(seed, "ja"), started)),
                              page_digits(cnn.mnist.test.images[:10], cnn.mnist.test.labels[:10]),
                              lambda: session().run(cnn.VARIABLES), page_layers(cnn.LAYERS)),
         ProgressBar(steps)])

@@ -83,7 +83,7 @@ def save_weights(file_name, run, step, values, folder):
 
 
 def page_digits(images, labels):
-    """The page's test digits (3.py's and 5.py's first 10): [{label, pixels: base64 of 784 bytes}]."""
+    """The page's test digits (the first 10 test digits, 5.py's): [{label, pixels: base64 of 784 bytes}]."""
     return [{"label": int(label.argmax()), "pixels": b64(np.rint(image * 255), np.uint8)}
             for image, label in zip(images, labels)]
 
