@@ -42,10 +42,11 @@ HOW_TO_READ = ("HiResCAM (gradient x activation, place by place): where the answ
 SANITY = ("After vs before training, rank correlation of the saliency maps %.2f, of HiResCAM on h_pool1 %.2f, "
           "on h_conv2 %.2f (near 1: a map shows the input, not what the network learned).")
 # The same, in Japanese, for 5.html (the sheets keep the English)
-HOW_TO_READ_JA = ("HiResCAM (勾配 × 活性化を場所ごとに): 答えのロジットがどこから来たか。赤から黄色ほど強い。"
-                  "h_pool1 では (各場所が 6x6 ピクセルを見る): どの線か。h_conv2 では (14x14 ピクセル): 決め手になった"
-                  "形の中心。ループの穴のこともある。(Grad-CAM は各チャンネルの勾配を先にマップ全体で平均するので、"
-                  "このネットワークではピークが数字の外に出ることが多い。)")
+HOW_TO_READ_JA = ("HiResCAM (場所ごとの勾配 × 活性化) は、答えのロジットを押し上げた場所を示します。赤より黄色の"
+                  "ほうが強く寄与しています。h_pool1 (各場所が 6x6 ピクセルを見ます) では、どの線が効いたかがわかります。"
+                  "h_conv2 (各場所が 14x14 ピクセルを見ます) では、決め手になった形の中心がわかり、それがループの穴に"
+                  "なることもあります。(Grad-CAM は各チャンネルの勾配を先にマップ全体で平均するので、このネットワーク"
+                  "ではピークが数字の外に出ることがよくあります。)")
 SANITY_JA = ("学習後と学習前の順位相関: サリエンシーマップ %.2f、h_pool1 の HiResCAM %.2f、h_conv2 の HiResCAM %.2f "
              "(1 に近ければ、マップが見せているのはネットワークが学んだことではなく入力そのもの)。")
 
