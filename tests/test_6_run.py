@@ -1,0 +1,142 @@
+"""6.html as the page of a run: followed while the run trains, to its end; a run that looked killed
+and ends after all; a killed run's page and the temporaries it left (headless Chromium)."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import cnn
+from machinery.run import run_page
+from test_6 import NAMES, assert_same_as_tensorflow, browser, open_page, shows, tf_layers  # noqa: F401
+from tools import remove_leftovers
+
+
+# Progress every 0.3 s, the live weights every 2 s, 20 ms between steps: a short run to watch
+PACE = "0.3,2,0.02"
+
+
+def start_watched_run(repo, steps, seed):
+    """`python 0.py --steps N --seed N`, its steps slowed down to be watched; returns the process and
+    the page's address, which it gives on stderr before it trains."""
+    process = subprocess.Popen([sys.executable, os.path.join(repo.path, "0.py"), "--steps", str(steps), "--seed", str(seed)],
+                               env=dict(os.environ, TF_CNN_IMAGE_PACE=PACE), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    for line in process.stderr:
+        if line.startswith("Watch it learn: "):
+            return process, line.split(": ", 1)[1].strip()
+    raise AssertionError("no address on stderr: %s" % process.communicate())
+
+
+def test_the_page_follows_a_run_while_it_runs(browser, repo):
+    process, url = start_watched_run(repo, 300, 1)
+    assert url == "file://" + repo.image("6.html")
+    errors = []
+    context, view = open_page(browser, url, errors)
+    view.wait_for_function("window.explorer && window.explorer.ready")
+    view.evaluate("window.explorer.ready")
+    # The run's first word (6_live.js, polled) may come after the page is ready to draw
+    view.wait_for_function("window.explorer.training().steps === 300")
+    first = view.evaluate("window.explorer.training()")
+    assert first["running"], "the page is ready while the run trains (its steps are slowed down to be watched)"
+    view.evaluate("""() => {  // every text the progress line shows, kept: the run may end before the test looks
+        const line = document.getElementById("training-text");
+        window.progressTexts = [line.textContent];
+        new MutationObserver(() => window.progressTexts.push(line.textContent)).observe(
+            line, {childList: true, characterData: true, subtree: true}); }""")
+    # The step rises, the slider gains steps, and the Training step column follows the newest.
+    view.wait_for_function("window.explorer.training().step > %d" % (first["step"] + 20))
+    view.wait_for_function("window.explorer.steps().length >= 3")
+    # Each new step, the column on it: a live step (not a snapshot step), then the next snapshot step.
+    view.wait_for_function("window.explorer.steps().some((s) => s % 100 !== 0) && "
+                           "window.explorer.state().step === Math.max(...window.explorer.steps())")
+    newest = max(view.evaluate("window.explorer.steps()"))
+    view.wait_for_function("Math.max(...window.explorer.steps()) > %d && "
+                           "window.explorer.state().step === Math.max(...window.explorer.steps())" % newest)
+    view.wait_for_function("window.progressTexts.some((t) => /^Training now: step \\d+ of 300, [\\d.]+ steps\\/s, .+ left/.test(t))")
+    # The reader moves the slider: it stays there while new steps come, until "Follow the run".
+    view.evaluate("window.explorer.setStep(0)")
+    count = view.evaluate("window.explorer.steps().length")
+    view.wait_for_function("window.explorer.steps().length > %d || !window.explorer.training().running" % count)
+    assert view.evaluate("window.explorer.state().step") == 0
+    assert view.locator("#follow").is_visible() or not view.evaluate("window.explorer.training().running")
+    view.evaluate("window.explorer.follow()")
+    view.wait_for_function("window.explorer.state().step === Math.max(...window.explorer.steps())")
+    # The end, without a reload: the finished run, with TensorFlow's numbers for model/'s weights.
+    assert process.wait(timeout=600) == 0
+    # The page learns of the end at its next poll of 6_live.js, then loads 6_run.js: wait for both.
+    view.wait_for_function("!window.explorer.training().running")
+    view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,200,300]'")
+    view.wait_for_function("window.explorer.state().step === 300")
+    shows(view.locator("#run"), "model/: 300 training steps, seed 1, test accuracy ")
+    # Play: the column goes through the steps, one a second.
+    view.locator("#play").click()
+    view.wait_for_function("window.explorer.state().step === 100")
+    view.locator("#play").click()  # pause
+    view.evaluate("window.explorer.follow()")
+    view.wait_for_function("window.explorer.state().step === 300")
+    digit = cnn.mnist.test.images[7]
+    view.evaluate("window.explorer.setInput(%s)" % json.dumps(digit.tolist()))
+    state = view.evaluate("window.explorer.state()")
+    assert_same_as_tensorflow([[state["layers"][name]] for name in NAMES], [state["probabilities"]],
+                              tf_layers(os.path.join(repo.path, "model"), "after", digit[None]))
+    context.close()
+    assert not errors, errors
+    names = os.listdir(os.path.join(repo.path, "images"))
+    assert "6_weights_live.js" not in names and not [n for n in names if n.endswith(".tmp")]
+    # The page's budget: a weights file per snapshot step of at most 13.5 MB (W_fc1's 3.2 million weights,
+    # 3 bytes each, in base64) and under 1 MB for the rest of the page
+    weights = [n for n in names if n.startswith("6_weights_")]
+    assert len(weights) == 4 and all(os.path.getsize(repo.image(n)) < 13.5e6 for n in weights)
+    assert sum(os.path.getsize(repo.image(n)) for n in names if n.startswith(("6", "pages", "lang")) and n not in weights) < 1e6
+
+
+def test_a_run_that_looked_killed_still_ends_on_the_page(browser, explored, tmp_path):
+    """A run quiet for long (a slow snapshot step on a busy machine) looks killed; when its end comes
+    after all, the page still becomes the finished run."""
+    repo, _ = explored
+    folder = tmp_path / "images"
+    shutil.copytree(os.path.join(repo.path, "images"), folder)
+    read = lambda name, call: json.loads(re.fullmatch(r"%s\((.*)\);\n" % call, (folder / name).read_text(encoding="utf-8"), re.S).group(1))
+    write = lambda name, call, data: (folder / name).write_text("%s(%s);\n" % (call, json.dumps(data)), encoding="utf-8")
+    finished, live = read("6_run.js", "explorerRun"), read("6_live.js", "explorerLive")
+    write("6_run.js", "explorerRun", dict(finished, running=True, summary=["training now: 300 steps", "学習中: 300 ステップ"]))
+    write("6_live.js", "explorerLive", dict(live, running=True, step=250, steps=300, every_s=0.3, updated=time.time() - 60))
+    errors = []
+    context, view = open_page(browser, "file://" + str(folder / "6.html"), errors)
+    shows(view.locator("#training-text"), "The run stopped at step 250 of 300: no word from it since .* \\(killed\\?\\)")
+    write("6_live.js", "explorerLive", dict(live, running=False, step=300, steps=300, updated=time.time()))
+    write("6_run.js", "explorerRun", finished)
+    shows(view.locator("#run"), "model/: 300 training steps, seed 1, test accuracy ")
+    shows(view.locator("#training-text"), "Training ended: 300 steps")
+    context.close()
+    assert not errors, errors
+
+
+def test_a_killed_runs_page_says_it_stopped(browser, repo):
+    process, url = start_watched_run(repo, 2000, 2)
+    errors = []
+    context, view = open_page(browser, url, errors)
+    view.wait_for_function("window.explorer && window.explorer.ready")
+    view.wait_for_function("window.explorer.training().step > 10")
+    process.kill()
+    process.wait()
+    view.wait_for_function("!window.explorer.training().running")
+    shows(view.locator("#training-text"), "The run stopped at step ")
+    assert view.evaluate("window.explorer.steps()")[0] == 0, "it keeps what it has"
+    context.close()
+    assert not errors, errors
+
+
+def test_a_run_removes_the_temporaries_a_killed_run_left(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process that no longer runs: a run killed while it wrote
+    left = tmp_path / (".6_live.js.%d.x1y2.tmp" % dead.pid)
+    writing = tmp_path / (".6_live.js.%d.a1b2.tmp" % os.getpid())  # a run still going on, writing now
+    for path in (left, writing, tmp_path / "6_live.js"):
+        path.write_text("explorerLive({});")
+    remove_leftovers(str(tmp_path), run_page.LEFTOVERS)
+    assert sorted(os.listdir(tmp_path)) == sorted([writing.name, "6_live.js"])
