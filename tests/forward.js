@@ -1,4 +1,4 @@
-// node tests/forward.js NETWORK_JS WEIGHTS_JS INPUTS OUTPUT [layers | why]
+// node tests/forward.js NETWORK_JS WEIGHTS_JS INPUTS OUTPUT [layers | why | circuit CIRCUITS_JS CHANNELS]
 // Runs the page's forward pass (network.js) with one snapshot's weights (a 6_weights_STEP.js) on
 // every 784-float32 input in INPUTS; writes to OUTPUT, as float32, each input's 10 probabilities,
 // preceded by its four layers (h_conv1, h_pool1, h_conv2, h_pool2, NHWC) with "layers". With "why",
@@ -6,13 +6,15 @@
 // the class, the saliency (784), HiResCAM on h_pool1 and on h_conv2 (196 each), h_conv2's 64
 // channels' contributions in channel order, the two HiResCAMs as the page draws them (upsampled to
 // 28x28, largest 1: 784 each), and the branches the page took: its h_conv1, h_conv2 and h_fc1 (after
-// their ReLUs). Prints the ms per input, forward and backward apart.
+// their ReLUs). With "circuit CIRCUITS_JS CHANNELS", in place of all that: OUTPUT is JSON, per input,
+// circuits.js's circuit of each of h_conv2's CHANNELS (comma-separated), as explorer.circuit gives it.
+// Prints the ms per input, forward and backward apart.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 
-const [networkJs, weightsJs, inputsFile, outputFile, what] = process.argv.slice(2);
+const [networkJs, weightsJs, inputsFile, outputFile, what, circuitsJs, channels] = process.argv.slice(2);
 const network = require(path.resolve(networkJs));
 let data = null;
 global.explorerWeights = (step, d) => { data = d; };
@@ -23,6 +25,16 @@ const inputs = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 const parts = [];
 const n = inputs.length / 784;
 let forwardMs = 0, backwardMs = 0;
+if (what === "circuit") {
+  const circuits = require(path.resolve(circuitsJs));
+  const found = [];
+  for (let i = 0; i < n; i++) {
+    const {h_pool1} = network.forward(weights, inputs.subarray(784 * i, 784 * (i + 1)));
+    found.push(channels.split(",").map((c) => circuits.circuit(weights, h_pool1, Number(c))));
+  }
+  fs.writeFileSync(outputFile, JSON.stringify(found));
+  process.exit(0);
+}
 for (let i = 0; i < n; i++) {
   let start = process.hrtime.bigint();
   const out = network.forward(weights, inputs.subarray(784 * i, 784 * (i + 1)));

@@ -1,5 +1,5 @@
-"""6.html's circuits (web/circuits.js, what an h_conv2 channel is made of for the reader's input)
-against TensorFlow: the place, the preactivation there and each input's contribution as zeroing that
+"""6.html's circuits (web/circuits.js: what an h_conv2 channel is made of for the reader's input), run
+by tests/forward.js under node, against TensorFlow: the place, the preactivation there and each input's contribution as zeroing that
 h_pool1 channel changes it; wrong versions of it caught; and the panel in Chromium as the pen moves."""
 
 import json
@@ -28,8 +28,9 @@ MUTATIONS = {
 def page_circuits(repo, tmp_path, step, circuits_js, digits=DIGITS, channels=CHANNELS):
     """The page's circuits for each digit: [[circuit(channel) for channel in channels]]."""
     digits.tofile(tmp_path / "digits")
-    return json.loads(node(os.path.join(HERE, "circuit.js"), repo.image("6_network.js"), circuits_js,
-                           repo.image("6_weights_%d.js" % step), str(tmp_path / "digits"), ",".join(map(str, channels))))
+    node(os.path.join(HERE, "forward.js"), repo.image("6_network.js"), repo.image("6_weights_%d.js" % step),
+         str(tmp_path / "digits"), str(tmp_path / "circuits.json"), "circuit", circuits_js, ",".join(map(str, channels)))
+    return json.loads((tmp_path / "circuits.json").read_text())
 
 
 def tf_preactivations(model, tag, digits=DIGITS):
