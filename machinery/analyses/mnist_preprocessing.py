@@ -57,10 +57,11 @@ def gray_and_alpha(image):
     return rgba[..., :3] @ [0.299, 0.587, 0.114], rgba[..., 3]  # ITU-R 601 luma, as Pillow's "L"
 
 
-def to_mnist(image, name="image"):
+def to_mnist(image, name="image", box=BOX, by_mass=True):
     """A 28x28 float32 input in [0, 1] from a PIL image of a digit, as MNIST's digits were made.
 
-    name is the file's, for the error message when there is no ink.
+    name is the file's, for the error message when there is no ink. Another data set's convention
+    (measure_convention): the ink's longer side to box pixels, centred by its mass or by its box.
     """
     gray, alpha = gray_and_alpha(image)
     border = _ring(gray.shape)
@@ -90,19 +91,40 @@ def to_mnist(image, name="image"):
 
     # Longer side to 20 pixels, aspect ratio kept, with an anti-aliasing filter.
     h, w = ink.shape
-    scale = BOX / max(h, w)
+    scale = box / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     digit = np.asarray(Image.fromarray(ink.astype(np.float32), "F").resize(size, Image.Resampling.LANCZOS))
     digit = np.clip(digit, 0, 1)
 
-    # Into 28x28, moved so that its centre of mass lands where MNIST's do.
+    # Into 28x28, moved so that its centre of mass lands where MNIST's do (or its box in the middle).
     rows, cols = np.indices(digit.shape)
     mass = digit.sum(dtype=np.float64)  # as the numerators: in float32 a tie at .5 could round either way
-    dy = int(np.clip(round(CENTRE[0] - (rows * digit).sum() / mass), 0, SIZE - digit.shape[0]))
-    dx = int(np.clip(round(CENTRE[1] - (cols * digit).sum() / mass), 0, SIZE - digit.shape[1]))
+    if by_mass:
+        dy = int(np.clip(round(CENTRE[0] - (rows * digit).sum() / mass), 0, SIZE - digit.shape[0]))
+        dx = int(np.clip(round(CENTRE[1] - (cols * digit).sum() / mass), 0, SIZE - digit.shape[1]))
+    else:
+        dy, dx = (SIZE - digit.shape[0]) // 2, (SIZE - digit.shape[1]) // 2
     out = np.zeros((SIZE, SIZE), np.float32)
     out[dy:dy + digit.shape[0], dx:dx + digit.shape[1]] = digit
     return out
+
+
+def measure_convention(images):
+    """How a data set's images (n, 28, 28) in [0, 1] were made, as to_mnist's box and by_mass: the median
+    longer side of their ink's box (pixels over 0.5), and whether their centres of mass sit nearer the
+    middle of the frame than their boxes' centres do. MNIST's 60,000 give 20 and True."""
+    ink = images > 0.5
+    rows, cols = ink.any(axis=2), ink.any(axis=1)
+    has = rows.any(axis=1)
+    first = lambda m: m.argmax(axis=1)  # noqa: E731
+    last = lambda m: m.shape[1] - 1 - m[:, ::-1].argmax(axis=1)  # noqa: E731
+    top, bottom, left, right = first(rows), last(rows), first(cols), last(cols)
+    box = int(np.median(np.maximum(bottom - top, right - left)[has] + 1))
+    mass = images.sum(axis=(1, 2)) + 1e-12
+    r, c = np.indices((SIZE, SIZE))
+    mass_off = np.hypot((images * r).sum(axis=(1, 2)) / mass - 13.5, (images * c).sum(axis=(1, 2)) / mass - 13.5)
+    box_off = np.hypot((top + bottom) / 2 - 13.5, (left + right) / 2 - 13.5)
+    return min(box, SIZE), bool(np.median(mass_off[has]) < np.median(box_off[has]))
 
 
 def _ring(shape):

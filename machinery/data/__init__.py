@@ -1,0 +1,1 @@
+"""The data a run trains on: MNIST, or the reader's own (--data)."""
