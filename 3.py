@@ -16,7 +16,7 @@ from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDN
 import tensorflow as tf
 
 from machinery.run import flags
-from machinery.pictures.drawing import compare_sheet, filters_to_images, save_sheet, save_timeline
+from machinery.pictures.drawing import class_label, compare_sheet, filters_to_images, save_sheet, save_timeline
 from machinery.pictures.pages import write_page
 from tools import save_image
 
@@ -33,7 +33,10 @@ def create_images(tag, outputs):
     save_image("3_%s_W_conv1.png" % tag, filters_to_images(W_conv1.eval()))
 
     print("Created images. tag =", tag)
-    print("Number: ", labels)
+    if DATA["format"] == "MNIST":
+        print("Number: ", labels)
+    else:  # another data set's classes, by name
+        print("Class: ", [CLASSES[label] for label in labels])
 
 
 with tf.compat.v1.Session(config=training_config(args.bf16)) as sess:
@@ -55,11 +58,11 @@ with tf.compat.v1.Session(config=training_config(args.bf16)) as sess:
 # 比較してみる (compare): per input, before beside after, and the timeline of all snapshots
 for i, label in enumerate(labels):
     digit = batch[0][i].reshape(28, 28) * 255
-    save_sheet("3_compare_%02d.png" % i, compare_sheet(digit, label, NAMES, [
+    save_sheet("3_compare_%02d.png" % i, compare_sheet(digit, class_label(CLASSES, label), NAMES, [
         ("before (step 0)", [layer[i] for layer in timeline[0]]),
         ("after (step %d)" % args.steps, [layer[i] for layer in timeline[args.steps]])]))
     save_timeline("3_timeline_%02d.gif" % i, [
-        compare_sheet(digit, label, NAMES, [("step %d" % step, [layer[i] for layer in outputs])])
+        compare_sheet(digit, class_label(CLASSES, label), NAMES, [("step %d" % step, [layer[i] for layer in outputs])])
         for step, outputs in sorted(timeline.items())])
 
 now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -67,7 +70,8 @@ write_page(
     "index.html",
     ("%d training steps, test accuracy %.4f, run on %s" % (args.steps, test_accuracy, now),
      "学習 %d ステップ、テスト精度 %.4f、実行 %s" % (args.steps, test_accuracy, now)),
-    [(("Input %02d: the digit %d" % (i, label), "入力画像 %02d: 数字 %d" % (i, label)),
+    [(("Input %02d: the digit %d" % (i, label), "入力画像 %02d: 数字 %d" % (i, label)) if DATA["format"] == "MNIST"
+      else ("Input %02d: %s" % (i, CLASSES[label]), "入力画像 %02d: %s" % (i, CLASSES[label])),
       ["3_compare_%02d.png" % i, "3_timeline_%02d.gif" % i]
       + ["3_%s_%s_%02d.png" % (tag, name, i) for name in NAMES for tag in ("before", "after")])
      for i, label in enumerate(labels)]

@@ -7,8 +7,8 @@ Writes into images/:
   4_{h_conv1,h_conv2}_top.png  per channel: its pattern, the 9 test patches where it fires hardest,
                                (h_conv1) its filter
   4_h_conv2_circuits.png       per h_conv2 channel, the h_pool1 channels it is made of (circuits)
-  4_digits.png                 per channel, its mean strongest response to each digit 0-9
-  4_classes.png                per digit, the input that maximises its logit (class models)
+  4_digits.png                 per channel, its mean strongest response to each digit 0-9 (or class)
+  4_classes.png                per digit (or class), the input that maximises its logit (class models)
   4.html                       a page with all of them
   4_channels.npz               the patterns, top patches and circuits as numbers, for 6.py's page
 """
@@ -28,10 +28,11 @@ from machinery.analyses.receptive_fields import (centre_fields, channel_maxima, 
                                                  top_patches)
 from tools import save_atomically, save_image
 
-args = flags.parse_args(__doc__, steps=True, ascent=True)
+args = flags.parse_args(__doc__, steps=True, ascent=True, model=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 CHANNEL_LAYERS = [("h_conv1", h_conv1), ("h_conv2", h_conv2)]
+MNIST = DATA["format"] == "MNIST"  # else another data set: its classes' names where the article's digits were
 # Jitter (pixels) in the patterns' ascent: none for h_conv1, whose 5x5 field it would blur; h_conv2's
 # 14x14 field is large enough for it to remove the pixel noise, as it does in the literature.
 JITTER = {"h_conv1": 0, "h_conv2": 1}
@@ -72,7 +73,7 @@ with tf.compat.v1.Session() as sess:
     inputs, input_contributions = ranked_inputs(c.mean(axis=1))  # largest mean contribution first
     # クラスモデル (class models): the input that each digit's logit likes best
     classes = class_models(sess, x, y_logits, {keep_prob: 1.0}, args.ascent_steps)
-    probabilities = y_conv.eval(feed_dict={x: classes.reshape(10, 784), keep_prob: 1.0}).diagonal()
+    probabilities = y_conv.eval(feed_dict={x: classes.reshape(len(CLASSES), 784), keep_prob: 1.0}).diagonal()
 
     # 学習前 (the same patterns for the weights before training)
     restore_model("before")
@@ -112,22 +113,24 @@ relative = {name: d / d.mean(axis=0, keepdims=True) for name, d in by_digit.item
 low = {name: r.min(axis=1, keepdims=True) for name, r in relative.items()}
 scaled = {name: (r - low[name]) / np.maximum(r.max(axis=1, keepdims=True) - low[name], 1e-12)
           for name, r in relative.items()}  # each row from its minimum (black) to its maximum (white)
-save_sheet("4_digits.png", heat_maps(list(scaled.values()), list(scaled), range(10)))
+save_sheet("4_digits.png", heat_maps(list(scaled.values()), list(scaled), range(len(CLASSES))))  # columns: the labels
 for name, r in relative.items():
     # The most selective channels: those whose best digit stands furthest above their mean.
-    lift = r.max(axis=1) / r.mean(axis=1) - 1
-    lines = ["%d: %s (+%.0f%%)" % (c, " ".join(str(d) for d in np.flatnonzero(scaled[name][c] >= 0.8)), 100 * lift[c])
+    lift = r.max(axis=1) / np.maximum(r.mean(axis=1), 1e-12) - 1  # (a dead channel: 0 everywhere)
+    lines = ["%d: %s (+%.0f%%)" % (c, " ".join(CLASSES[d] for d in np.flatnonzero(scaled[name][c] >= 0.8)), 100 * lift[c])
              for c in np.argsort(-lift, kind="stable")[:5]]
-    print("%s, most selective channels: digits within 80%% of the best (best over the mean): %s"
-          % (name, "; ".join(lines)))
+    print("%s, most selective channels: %s within 80%% of the best (best over the mean): %s"
+          % (name, "digits" if MNIST else "classes", "; ".join(lines)))
 
-save_image("4_classes.png", classes * 255, cols=10)
-print("class models, the trained network's probability for their own digit: %s"
-      % ", ".join("%d %.3f" % (d, p) for d, p in enumerate(probabilities)))
+save_image("4_classes.png", classes * 255, cols=min(len(CLASSES), 10))
+print("class models, the trained network's probability for their own %s: %s"
+      % ("digit" if MNIST else "class", ", ".join("%s %.3f" % (name, p) for name, p in zip(CLASSES, probabilities))))
 
 made = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
 field = {name: "{0}x{0}".format(receptive_field(layer)[0]) for name, layer in CHANNEL_LAYERS}  # its side
 chances = ", ".join("%.0f%%" % (100 * p) for p in probabilities)
+# Another data set's classes, by number in the sheets, by name on the page
+legend = "" if MNIST else "; ".join("%d %s" % (k, name) for k, name in enumerate(CLASSES))
 write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、画像作成 %s" % (describe_run(run, "ja"), made)), [
     (("Patterns: the input each channel answers to most", "パターン: 各チャンネルがいちばん強く反応する入力"), [
         (f, ("%s, %s training: per channel (8 to a row, channel 0 at the top left), the input in [0, 1] that "
@@ -166,10 +169,23 @@ write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、�
                           "test images of that digit, over the layer's average for that digit; each row from its "
                           "own minimum (black) to its maximum (white).",
                           "チャンネル (行) と数字 (列) ごと: その数字のテスト画像で平均したいちばん強い応答を、"
-                          "その数字での層全体の平均で割ったもの。各行はその行の最小 (黒) から最大 (白) まで。"))]),
+                          "その数字での層全体の平均で割ったもの。各行はその行の最小 (黒) から最大 (白) まで。"))])
+    if MNIST else
+    (("Classes: which classes each channel answers to", "クラス: 各チャンネルがどのクラスに反応するか"), [
+        ("4_digits.png", ("Per channel (rows) and class (columns: %s): its strongest response, averaged over the "
+                          "test images of that class, over the layer's average for that class; each row from its "
+                          "own minimum (black) to its maximum (white)." % legend,
+                          "チャンネル (行) とクラス (列: %s) ごと: そのクラスのテスト画像で平均したいちばん強い応答を、"
+                          "そのクラスでの層全体の平均で割ったもの。各行はその行の最小 (黒) から最大 (白) まで。" % legend))]),
     (("Class models: the input each digit's logit likes best", "クラスモデル: 各数字のロジットがいちばん大きくなる入力"), [
         ("4_classes.png", ("Digits 0 to 9: the input in [0, 1] that maximises y_logits[digit]; the trained network "
                            "gives them %s." % chances,
                            "数字 0 〜 9: y_logits[数字] を最大にする [0, 1] の入力。学習後のネットワークが"
-                           "それぞれに与える確率は %s。" % chances))]),
+                           "それぞれに与える確率は %s。" % chances))])
+    if MNIST else
+    (("Class models: the input each class's logit likes best", "クラスモデル: 各クラスのロジットがいちばん大きくなる入力"), [
+        ("4_classes.png", ("Classes %s, in rows of 10: the input in [0, 1] that maximises y_logits[class]; the trained "
+                           "network gives them %s." % (legend, chances),
+                           "クラス %s (1 行に 10): y_logits[クラス] を最大にする [0, 1] の入力。学習後のネットワークが"
+                           "それぞれに与える確率は %s。" % (legend, chances)))]),
 ])

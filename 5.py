@@ -24,13 +24,14 @@ import tensorflow as tf
 from PIL import Image
 
 from machinery.run import flags
-from machinery.pictures.drawing import compare_sheet, digit_sheet, enlarge, save_sheet
-from machinery.analyses.mnist_preprocessing import ImageError, open_image, to_mnist
+from machinery.data.datasets import reader_input
+from machinery.pictures.drawing import class_label, compare_sheet, digit_sheet, enlarge, save_sheet
+from machinery.analyses.mnist_preprocessing import ImageError, open_image
 from machinery.pictures.pages import write_page
 from machinery.analyses.saliency import cams, rank_correlation, saliency_map
 from tools import save_image
 
-args = flags.parse_args(__doc__, steps=True, images=True)
+args = flags.parse_args(__doc__, steps=True, images=True, model=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
 NAMES = [name for name, _ in LAYERS]
@@ -55,14 +56,14 @@ inputs, failed = [], False
 for path in args.image:
     try:
         image = open_image(path)
-        inputs.append((os.path.basename(path), image, to_mnist(image, path)))
+        inputs.append((os.path.basename(path), image, reader_input(image, path, DATA)))  # as the data's own images
     except ImageError as e:
         print("error: %s" % e, file=sys.stderr)
         failed = True
 if not args.image:
     for i in range(10):
         digit = mnist.test.images[i].reshape(28, 28)
-        inputs.append(("test_%04d (a %d)" % (i, mnist.test.labels[i].argmax()),
+        inputs.append(("test_%04d (a %s)" % (i, CLASSES[mnist.test.labels[i].argmax()]),
                        Image.fromarray(np.uint8(np.rint(digit * 255))), digit))
 
 if inputs:
@@ -92,13 +93,13 @@ if inputs:
         used.add(safe)
         probabilities = looks["after"]["probabilities"][i]
         ranked = np.argsort(-probabilities, kind="stable")[:3]
-        top3 = [v for d in ranked for v in (d, 100 * probabilities[d])]
-        answer = "%s: %d (%.1f%%), then %d (%.1f%%), %d (%.1f%%)" % (name, *top3)
+        top3 = ["%s (%.1f%%)" % (CLASSES[d], 100 * probabilities[d]) for d in ranked]  # (two, of two classes)
+        answer = "%s: %s, then %s" % (name, top3[0], ", ".join(top3[1:]))
         print(answer)
         # The sanity check (Adebayo et al. 2018): does each map change when the weights are random?
         correlations = tuple(rank_correlation(looks["after"][m][i], looks["before"][m][i]) for m in MAPS)
         save_image("5_%s_input.png" % safe, enlarge(digit * 255, 8)[None], cols=1)
-        layers = compare_sheet(digit * 255, ranked[0], NAMES, [
+        layers = compare_sheet(digit * 255, class_label(CLASSES, ranked[0]), NAMES, [
             ("before", [layer[i] for layer in looks["before"]["layers"]]),
             ("after", [layer[i] for layer in looks["after"]["layers"]])])
         save_sheet("5_%s.png" % safe, digit_sheet(
@@ -108,7 +109,7 @@ if inputs:
             "%s\n%s" % (HOW_TO_READ, SANITY % correlations), layers))
         sheets.append(("5_%s.png" % safe, (
             "%s. %s %s" % (answer, SANITY % correlations, HOW_TO_READ.replace("\n", " ")),
-            "%s: %d (%.1f%%)、次に %d (%.1f%%)、%d (%.1f%%)。%s %s" % (name, *top3, SANITY_JA % correlations, HOW_TO_READ_JA))))
+            "%s: %s、次に %s。%s %s" % (name, top3[0], "、".join(top3[1:]), SANITY_JA % correlations, HOW_TO_READ_JA))))
 
     write_page("5.html", ("%s. Per image: what the network answers and why, after and before training." % describe_run(run),
                           "%s。画像ごとに: ネットワークの答えとその理由、学習後と学習前。" % describe_run(run, "ja")),

@@ -19,6 +19,7 @@ finished run's.
 """
 
 import os
+import sys
 
 from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np
@@ -28,9 +29,12 @@ from machinery.run import flags
 from machinery.run.run_page import b64, page_digits, page_layers, save_weights, write_run
 from tools import IMAGES_DIR
 
-args = flags.parse_args(__doc__, steps=True)
+args = flags.parse_args(__doc__, steps=True, model=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
 
+if DATA["format"] != "MNIST":
+    sys.exit("error: %s: 6.html shows a model of MNIST's digits only, so far; 3.py, 4.py and 5.py take any data "
+             "set (docs/data.md)" % DATA["path"])
 
 # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
 train_first(args.steps, args.logdir, args.bf16)

@@ -52,7 +52,7 @@ class Repo:
         class Parser(html.parser.HTMLParser):
             def handle_starttag(self, tag, attrs):
                 attrs = dict(attrs)
-                if state["other"] or attrs.get("lang") not in (None, lang):
+                if state["other"] or (tag != "html" and attrs.get("lang") not in (None, lang)):  # (html: the default)
                     state["other"] += tag not in ("img", "br", "meta", "link", "input")  # (elements with no end)
                 elif tag == "img":
                     images[attrs["src"]] = ""

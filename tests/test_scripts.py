@@ -118,15 +118,12 @@ def test_2_writes_fifty_digits(repo):
     assert p[:28, :28].max() > 200 and p[:28, :28].min() == 0, "a digit: white strokes on black"
 
 
-def test_0_trains_and_prints_the_articles_lines(repo):
-    lines = repo.run("0.py", "--steps", "1").stdout.splitlines()
-    assert [re.sub(r"[\d.]+$", "X", line) for line in lines] == ["step 0, training accuracy X", "test accuracy X"]
-
-
-def test_0_says_only_its_own_lines_on_the_terminal(repo):
-    """No TensorFlow start-up log: stderr has the run's own lines (a note on --bf16, the page's
-    address), whatever the CPU; and its page says "no seed"."""
+def test_0_prints_the_articles_lines_and_only_its_own_on_the_terminal(repo):
+    """stdout has the article's lines; no TensorFlow start-up log: stderr has the run's own lines (a note
+    on --bf16, the page's address), whatever the CPU; and its page says "no seed"."""
     result = repo.run("0.py", "--steps", "1")
+    lines = result.stdout.splitlines()
+    assert [re.sub(r"[\d.]+$", "X", line) for line in lines] == ["step 0, training accuracy X", "test accuracy X"]
     lines = result.stderr.splitlines()
     assert lines and all(line.startswith(("note: ", "Watch it learn: ")) for line in lines), lines
     # An unseeded run says so on its page, in both languages, and never "None"

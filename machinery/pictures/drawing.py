@@ -29,6 +29,13 @@ def layer_tile(images):
     return enlarge(tile_images(images), max(1, CHANNEL_SIZE // images.shape[1]))
 
 
+def class_label(classes, label):
+    """A class's name as the sheets write it: the name where their font (Pillow's, Latin) has its letters,
+    else "class N" (a Japanese name stays on the pages, whose captions say it)."""
+    name = classes[label]
+    return name if all(" " <= c <= "\u024f" for c in name) else "class %d" % label
+
+
 def compare_sheet(digit, label, names, columns):
     """A sheet with a row per layer: its name, the input digit, then one tile per column.
 
@@ -196,9 +203,10 @@ def heat_overlay(digit, heat):
 
 
 def probability_bars(probabilities, height):
-    """The ten probabilities as labelled bars, the highest black, the others gray: an L image."""
+    """The probabilities (ten for MNIST's digits) as bars labelled 0, 1, ..., the highest black, the
+    others gray: an L image."""
     bar, gap = 12, 4
-    image = Image.new("L", (10 * (bar + gap), height), 255)
+    image = Image.new("L", (len(probabilities) * (bar + gap), height), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=11)
     top = height - 14

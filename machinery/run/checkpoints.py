@@ -103,16 +103,33 @@ def checkpoint_name(step, steps):
     return "before" if step == 0 else "after" if step == steps else "step-%d" % step
 
 
-def restore(saver, tag, model_dir):
+def restore(saver, tag, model_dir, data):
     """Load the weights saved before or after training (or at a snapshot step, "step-N") into the
-    default session; returns run.json. A damaged model/ is a one-line error."""
+    default session; returns run.json. A damaged model/, or one whose classes are not data's (the data
+    set cnn.py read), is a one-line error; other data than the model's, a one-line note."""
     try:
         with open(os.path.join(model_dir, "run.json"), encoding="utf-8") as f:
             facts = json.load(f)
+        check_data(facts.get("data", MNIST), data, model_dir)
         saver.restore(tf.compat.v1.get_default_session(), os.path.join(model_dir, tag))
     except (OSError, ValueError, KeyError, tf.errors.OpError) as e:
         sys.exit("error: %s: not a whole model saved by a training run (%s)" % (model_dir, str(e).splitlines()[0]))
     return facts
+
+
+# What run.json says of the data: a model trained before the runs recorded it was trained on MNIST.
+MNIST = {"name": "MNIST_data", "path": "MNIST_data", "classes": [str(k) for k in range(10)]}
+
+
+def check_data(trained, data, model_dir):
+    """Exit with one line if the model's classes are not those of data; say so if data is another data set."""
+    if trained["classes"] != data["classes"]:
+        sys.exit("error: %s was trained on %s (%d classes: %s), not on %s (%d classes); train on it first: "
+                 "python 0.py --data %s" % (model_dir, trained["path"], len(trained["classes"]), " ".join(trained["classes"][:5]) + " ...",
+                                            data["path"], len(data["classes"]), data["path"]))
+    if trained.get("sha256", data["sha256"]) != data["sha256"] or trained["path"] != data["path"]:
+        print("note: %s was trained on %s; these images are from %s" % (model_dir, trained["path"], data["path"]),
+              file=sys.stderr)
 
 
 def describe_run(facts, lang="en"):

@@ -1,0 +1,60 @@
+"""The scripts on a data set that is not MNIST (--data): the article's pictures and 4.py's and 5.py's with
+the classes' names, a model that knows its data, and MNIST's outputs untouched (the other tests)."""
+
+import json
+import os
+import re
+
+from PIL import Image, ImageDraw
+
+import shapes
+
+
+def test_3_4_and_5_on_shapes_say_the_classes_names(repo, tmp_path):
+    data = shapes.write_idx(str(tmp_path / "shapes"))
+    result = repo.run("3.py", "--data", data, "--steps", "150", "--seed", "1")
+    lines = result.stdout.splitlines()
+    classes = [line for line in lines if line.startswith("Class: ")]
+    assert len(classes) == 2 and not [line for line in lines if line.startswith("Number:")]
+    names = re.findall(r"'([^']+)'", classes[0])
+    assert len(names) == 10 and set(names) <= set(shapes.CLASSES)
+    accuracy = [float(line.split()[-1]) for line in lines if line.startswith("test accuracy ")]
+    assert accuracy[0] > 0.5, "well above chance (0.1)"
+    assert "Watch it learn" not in result.stderr, "the live page is MNIST's only, so far"
+    # The article's tiles and sheets, the captions with the names (Japanese included)
+    assert os.path.exists(repo.image("3_after_h_pool2_09.png")) and os.path.exists(repo.image("3_compare_09.png"))
+    _, _, text = repo.page("index.html", "ja")
+    assert "入力画像 00: %s" % names[0] in text and "数字" not in text
+    with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
+        trained_on = json.load(f)["data"]
+    assert trained_on["classes"] == shapes.CLASSES and trained_on["path"] == data
+    assert (trained_on["train_images"], trained_on["test_images"]) == (600, 100)
+
+    # 4.py and 5.py take the model's data without being told, and answer with its names
+    result = repo.run("4.py", "--ascent-steps", "2")
+    assert "class models, the trained network's probability for their own class: 丸 " in result.stdout
+    ja, _, text = repo.page("4.html", "ja")
+    assert "0 丸; 1 四角" in ja["4_digits.png"] and "数字" not in text
+    drawn = tmp_path / "circle.png"
+    image = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(image).ellipse([40, 40, 160, 160], outline=0, width=12)
+    image.save(drawn)
+    result = repo.run("5.py", str(drawn))
+    answer = result.stdout.splitlines()[1]  # (after the model's line)
+    assert re.fullmatch(r"circle\.png: (\S+) \([\d.]+%\), then \S+ \([\d.]+%\), \S+ \([\d.]+%\)", answer)
+    assert answer.split()[1] in shapes.CLASSES
+    # Another data set with other classes than the model's: one line, nothing drawn
+    os.remove(repo.image("4.html"))
+    result = repo.run("4.py", "--data", os.path.join(repo.path, "MNIST_data"), check=False)
+    assert result.returncode != 0 and not os.path.exists(repo.image("4.html"))
+    assert result.stderr.strip().splitlines()[-1].startswith("error: %s was trained on %s (10 classes: 丸 "
+                                                             % (os.path.join(repo.path, "model"), data))
+    result = repo.run("6.py", check=False)
+    assert result.returncode != 0 and "6.html shows a model of MNIST's digits only" in result.stderr
+
+
+def test_0_learns_a_folder_of_pictures(repo, tmp_path):
+    data = shapes.write_folders(str(tmp_path / "pictures"), count=700)
+    lines = repo.run("0.py", "--data", data, "--steps", "150", "--seed", "1").stdout.splitlines()
+    assert float(lines[-1].split()[-1]) > 0.5, "well above chance (0.1)"
+    assert ".tf-cnn-image-cache.npz" in os.listdir(data)
