@@ -113,5 +113,5 @@ if inputs:
 
     write_page("5.html", ("%s. Per image: what the network answers and why, after and before training." % describe_run(run),
                           "%s。画像ごとに: ネットワークの答えとその理由、学習後と学習前。" % describe_run(run, "ja")),
-               [(("Your digits", "あなたの数字"), sheets)])
+               [(("Your digits", "あなたの数字") if DATA["format"] == "MNIST" else ("Your images", "あなたの画像"), sheets)])
 sys.exit(1 if failed else 0)

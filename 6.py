@@ -19,22 +19,17 @@ finished run's.
 """
 
 import os
-import sys
 
 from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 import numpy as np
 import tensorflow as tf
 
 from machinery.run import flags
-from machinery.run.run_page import b64, page_digits, page_layers, save_weights, write_run
+from machinery.run.run_page import b64, page_data, page_digits, page_layers, save_weights, write_run
 from tools import IMAGES_DIR
 
 args = flags.parse_args(__doc__, steps=True, model=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
-
-if DATA["format"] != "MNIST":
-    sys.exit("error: %s: 6.html shows a model of MNIST's digits only, so far; 3.py, 4.py and 5.py take any data "
-             "set (docs/data.md)" % DATA["path"])
 
 # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
 train_first(args.steps, args.logdir, args.bf16)
@@ -70,7 +65,7 @@ if os.path.exists(saved):
 
 write_run(IMAGES_DIR, {"run": run_id, "summary": [describe_run(run), describe_run(run, "ja")], "steps": steps,
                        "digits": page_digits(mnist.test.images[:10], mnist.test.labels[:10]), "channels": channels,
-                       "running": False, "layers": page_layers(LAYERS)})
+                       "running": False, "layers": page_layers(LAYERS), "data": page_data(DATA)})
 
 size = sum(os.path.getsize(os.path.join(IMAGES_DIR, name)) for name in os.listdir(IMAGES_DIR) if name.startswith("6"))
 print("images/6.html: %d snapshot steps (%s), %s, %.1f MB with its files; open it in a browser"

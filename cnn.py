@@ -175,8 +175,6 @@ def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir
     page_dir (images/; None: none), the page that follows the run; on a terminal, a progress bar.
     """
     marks = set(snapshot_steps(steps))
-    if DATA["format"] != "MNIST":
-        page_dir = None  # the page (6.html) knows MNIST's ten digits only, so far (docs/data.md)
     started = datetime.datetime.now().isoformat(timespec="seconds")
     run_id = "%s-%d" % (started, os.getpid())  # which run a page's files belong to
     callbacks = what_a_run_keeps(sys.modules[__name__], steps, run_id, started, model_dir, logdir, page_dir)

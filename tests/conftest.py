@@ -135,6 +135,25 @@ def trained_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def pictures(tmp_path_factory):
+    """A folder of drawn shapes (tests/shapes.py: 100 PNGs a class, black on white), a copy of the
+    repository whose model/ learned it (`0.py --data ... --steps 150 --seed 1`), and its 6.html, for all
+    workers: (the data's folder, the copy (read only), what 0.py printed)."""
+    import shapes
+
+    def train(folder):
+        data = shapes.write_folders(str(folder / "shapes"), count=1000)
+        (folder / "tf-cnn-image").mkdir()
+        repo = Repo(str(folder / "tf-cnn-image"))
+        stdout = repo.run("0.py", "--data", data, "--steps", "150", "--seed", "1").stdout
+        repo.run("6.py")
+        return stdout
+
+    folder, stdout = once_for_all_workers(tmp_path_factory, "pictures", train)
+    return str(folder / "shapes"), Repo(str(folder / "tf-cnn-image"), copy=False), stdout
+
+
+@pytest.fixture(scope="session")
 def trained_repo(trained_folder, tmp_path_factory):
     """The short training's copy, and what 3.py printed: its images, model/ and logs/ serve the tests
     of 3.py, 4.py and TensorBoard's log. This worker's own copy, as the scripts its tests run write into it."""

@@ -77,7 +77,7 @@ def test_class_folders_read_once_then_from_their_cache(tmp_path, monkeypatch):
     assert facts["classes"] == sorted(shapes.CLASSES) and facts["format"] == "image folders"
     assert (facts["train_images"], facts["test_images"]) == (120, 20)  # 2 of each class's 14 held out
     assert sorted(mnist.test.labels.sum(axis=0)) == [2] * 10
-    assert facts["reader_image"] == {"steps": "picture"}
+    assert facts["reader_image"] == {"steps": "picture", "paper": 255}, "white paper: the pictures' borders"
     # Made 28x28 as a person sees them: black shapes on white paper
     assert mnist.train.images.shape == (120, 784) and np.median(mnist.train.images) == 1.0
     assert sorted(os.listdir(folder)) == sorted([image_folders.CACHE] + shapes.CLASSES), "the cache, no temporary"

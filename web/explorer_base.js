@@ -21,7 +21,7 @@ window.Explorer = (function () {
 
   // Everything the page knows and shows, in one place.
   X.state = {
-    run: null, // what 6_run.js gives: {summary, steps: [{step, test_accuracy, test_digits, file}], digits, channels, layers, smoothgrad}
+    run: null, // what 6_run.js gives: {summary, steps: [{step, test_accuracy, test_digits, file}], digits, channels, layers, data, smoothgrad}
     weights: {}, // step -> decoded weights
     waiting: {}, // step -> promise of its weights
     input: new Float32Array(784), // the network's input, row-major, as x
@@ -47,6 +47,19 @@ window.Explorer = (function () {
   X.$ = (id) => document.getElementById(id);
   X.T = (en, ja) => window.pageLang.pick(en, ja); // a text in the page's language
   X.number = (n) => n.toLocaleString("en-US"); // 20,000 in both
+
+  // The data set (6_run.js's data; a run written before it had one: MNIST's): a class's name, whether
+  // it is MNIST, how the pad's drawing is made an input, and the pad's paper and ink.
+  const MNIST = {classes: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], mnist: true,
+                 reader_image: {steps: "ink", box: 20, by_mass: true}};
+  const data = () => (S.run && S.run.data) || MNIST;
+  X.className = (k) => data().classes[k];
+  X.mnist = () => data().mnist;
+  X.readerImage = () => data().reader_image;
+  // Ink data sets: white on black, as MNIST (to_mnist takes either); a folder's pictures: its paper, the ink opposite
+  const paper = () => (X.readerImage().steps === "picture" ? X.readerImage().paper : 0);
+  X.paper = () => "rgb(" + [paper(), paper(), paper()] + ")";
+  X.ink = () => (paper() > 127 ? "#000" : "#fff");
   X.layer = (name) => S.run.layers.find(([n]) => n === name); // [name, side, channels], as cnn.LAYERS
 
   // --- data ---

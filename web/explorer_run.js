@@ -155,12 +155,30 @@
     $("run").textContent = X.summaryText();
     $("draw").title = T("draw a digit here", "ここに数字を描く");
     $("channel-close").title = T("close", "閉じる");
-    for (const canvas of $("digits").children) canvas.title = T("a ", "数字 ") + canvas.dataset.label;
+    if (!X.mnist()) X.showDataTexts();
+    for (const canvas of $("digits").children) {
+      canvas.title = X.mnist() ? T("a ", "数字 ") + canvas.dataset.label : X.className(Number(canvas.dataset.label));
+    }
     X.showPlay();
     X.showSteps();
     X.showTraining();
     for (const column of ["main", "compare"]) if (S.view[column]) X.showColumn(column);
     if (S.selected && S.view[S.selected.column]) X.showChannel();
+  };
+
+  // Another data set than MNIST (--data): the pad's texts say how its drawing is made an input.
+  X.showDataTexts = function () {
+    const how = X.readerImage();
+    $("sees").textContent = how.steps === "picture"
+      ? T("As the network sees it: the pad made 28x28 gray, as the data set's pictures were.",
+          "ネットワークが見る入力: パッドを、データセットの画像と同じように 28x28 の濃淡画像にしたもの。")
+      : T("As the network sees it: made like the data set's images (ink box " + how.box + " pixels, centred by its " +
+          (how.by_mass ? "centre of mass" : "box") + "), 28x28.",
+          "ネットワークが見る入力: データセットの画像と同じ形に (インクの範囲を " + how.box + " ピクセル、" +
+          (how.by_mass ? "重心" : "範囲の中心") + "を中央に)、28x28。");
+    $("draw-hint").textContent = T("Draw one of its classes with the mouse, a pen or a finger.",
+                                   "マウス、ペン、指でクラスのどれかを描いてください。");
+    $("digits-hint").textContent = T("or one of the first 10 test images (5.py's)", "または、テスト画像の最初の 10 枚 (5.py と同じ) から 1 つ");
   };
 
   // --- start ---

@@ -31,12 +31,13 @@
   // A live step's weights are those training had then, between two snapshot steps: no test accuracy.
   X.accuracyText = function (s) {
     if (s.live) return T("the weights as they are now, while training", "学習中の今の重み");
-    const all = S.run.running ? 10000 : S.run.steps[S.run.steps.length - 1].test_digits;
+    const all = S.run.running ? (S.run.data ? S.run.data.test_images : 10000) : S.run.steps[S.run.steps.length - 1].test_digits;
     const accuracy = s.test_accuracy.toFixed(4), digits = X.number(s.test_digits);
+    const what = X.mnist() ? " test digits" : " test images";
     return s.test_digits < all
-      ? T("test accuracy " + accuracy + " on the first " + digits + " test digits",
+      ? T("test accuracy " + accuracy + " on the first " + digits + what,
           "テスト画像の最初の " + digits + " 枚でのテスト精度 " + accuracy)
-      : T("test accuracy " + accuracy + " on all " + digits + " test digits",
+      : T("test accuracy " + accuracy + " on all " + digits + what,
           "テスト画像 " + digits + " 枚すべてでのテスト精度 " + accuracy);
   };
 
@@ -86,13 +87,13 @@
   function readPad() {
     const pad = $("draw");
     const data = pad.getContext("2d", {willReadFrequently: true}).getImageData(0, 0, pad.width, pad.height).data;
-    S.input = network.toMnist(data, pad.width, pad.height) || new Float32Array(784);
+    S.input = network.toMnist(data, pad.width, pad.height, X.readerImage()) || new Float32Array(784);
   }
 
   // The pad: strokes of the pen (pointer events), each one read as the network's input at once.
   X.setupPad = function () {
     const pad = $("draw"), context = pad.getContext("2d", {willReadFrequently: true}); // read at every stroke
-    const clear = () => { context.fillStyle = "#000"; context.fillRect(0, 0, pad.width, pad.height); };
+    const clear = () => { context.fillStyle = X.paper(); context.fillRect(0, 0, pad.width, pad.height); };
     clear();
     let last = null;
     const at = (e) => [e.offsetX * pad.width / pad.clientWidth, e.offsetY * pad.height / pad.clientHeight];
@@ -109,7 +110,7 @@
     });
     for (const end of ["pointerup", "pointercancel"]) pad.addEventListener(end, () => { last = null; });
     function stroke(from, to) {
-      context.strokeStyle = "#fff";
+      context.strokeStyle = X.ink();
       context.lineWidth = X.PEN;
       context.lineCap = context.lineJoin = "round";
       context.beginPath();

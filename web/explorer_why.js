@@ -93,7 +93,8 @@
     return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   }
 
-  // One probability's bar: its percentage over it (from 1%), the digit under it.
+  // One probability's bar: its percentage over it (from 1%), the digit (the class's label) under it,
+  // the class's name in its title.
   function bar(v, d, answer, asked) {
     const box = document.createElement("div"), top = document.createElement("span");
     const fill = document.createElement("div"), label = document.createElement("span");
@@ -102,6 +103,7 @@
     top.textContent = v >= 0.01 ? Math.round(100 * v) : "";
     fill.style.height = (100 * v).toFixed(1) + "%";
     label.textContent = d;
+    box.title = X.className(d) + ": " + (100 * v).toFixed(1) + "%";
     box.append(top, fill, label);
     return box;
   }
@@ -110,9 +112,10 @@
     const {step, layers, answer, why} = S.view[column];
     const p = layers.probabilities, cls = why ? why.cls : answer;
     $(column + "-why-title").textContent = (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較: ")) +
-      step + T(": it says ", ": 答え ") + answer + " (" + Math.round(100 * p[answer]) + "%)" +
-      (why ? (cls === answer ? T(". Why " + cls + "?", "。なぜ " + cls + "?") :
-        T(". Why not " + cls + "? (" + (100 * p[cls]).toFixed(1) + "%)", "。なぜ " + cls + " ではない? (" + (100 * p[cls]).toFixed(1) + "%)")) : "");
+      step + T(": it says ", ": 答え ") + X.className(answer) + " (" + Math.round(100 * p[answer]) + "%)" +
+      (why ? (cls === answer ? T(". Why " + X.className(cls) + "?", "。なぜ " + X.className(cls) + "?") :
+        T(". Why not " + X.className(cls) + "? (" + (100 * p[cls]).toFixed(1) + "%)",
+          "。なぜ " + X.className(cls) + " ではない? (" + (100 * p[cls]).toFixed(1) + "%)")) : "");
     $(column + "-bars").replaceChildren(...p.map((v, d) => bar(v, d, answer, why && S.asked !== null && d === cls)));
     for (const id of ["saliency", "cam-h_pool1", "cam-h_conv2"]) $(column + "-" + id).hidden = !why;
     $(column + "-deciding").hidden = !why;

@@ -104,13 +104,14 @@
       const value = acc[j] * w.W_fc1_scale[j] + w.b_fc1[j];
       h_fc1[j] = value > 0 ? value : 0;
     }
-    // y_conv = softmax(h_fc1 W_fc2 + b_fc2); keep_prob 1: dropout does nothing
-    const logits = new Float64Array(10);
-    for (let k = 0; k < 10; k++) logits[k] = w.b_fc2[k];
+    // y_conv = softmax(h_fc1 W_fc2 + b_fc2); keep_prob 1: dropout does nothing. One logit a class
+    // (MNIST's 10 digits, or --data's classes).
+    const K = w.b_fc2.length, logits = new Float64Array(K);
+    for (let k = 0; k < K; k++) logits[k] = w.b_fc2[k];
     for (let j = 0; j < 1024; j++) {
       const v = h_fc1[j];
       if (v === 0) continue;
-      for (let k = 0; k < 10; k++) logits[k] += v * w.W_fc2[j * 10 + k];
+      for (let k = 0; k < K; k++) logits[k] += v * w.W_fc2[j * K + k];
     }
     const top = Math.max(...logits);
     const e = logits.map((l) => Math.exp(l - top));
@@ -202,7 +203,7 @@
     // fc2, and fc1's ReLU: the units that are on pass W_fc2's column on
     const units = [], g1 = [];
     for (let j = 0; j < 1024; j++) {
-      if (layers.h_fc1[j] > 0) { units.push(j); g1.push(w.W_fc2[j * 10 + cls] * w.W_fc1_scale[j]); }
+      if (layers.h_fc1[j] > 0) { units.push(j); g1.push(w.W_fc2[j * w.b_fc2.length + cls] * w.W_fc1_scale[j]); }
     }
     // fc1: to h_pool2 (h_pool2_flat is h_pool2 as it is), W_fc1 as integers times their column's scale
     const gPool2 = new Float64Array(3136);
@@ -279,7 +280,9 @@
     return taps;
   }
 
-  function resize(image, w, h, outW, outH, filter = LANCZOS) {
+  // bytes: an 8-bit image (0..255), as Pillow resizes an "L" image: each pass rounded and clipped to a byte.
+  function resize(image, w, h, outW, outH, filter = LANCZOS, bytes = false) {
+    const store = bytes ? (v) => Math.min(Math.max(Math.floor(v + 0.5), 0), 255) : (v) => v;
     let data = image, width = w;
     if (outW !== w) { // horizontal pass
       const taps = coefficients(w, outW, filter);
@@ -289,7 +292,7 @@
           const { xmin, k } = taps[xx];
           let ss = 0;
           for (let x = 0; x < k.length; x++) ss += data[y * width + x + xmin] * k[x];
-          out[y * outW + xx] = ss;
+          out[y * outW + xx] = store(ss);
         }
       }
       data = out;
@@ -303,7 +306,7 @@
         for (let x = 0; x < width; x++) {
           let ss = 0;
           for (let y = 0; y < k.length; y++) ss += data[(y + xmin) * width + x] * k[y];
-          out[yy * width + x] = ss;
+          out[yy * width + x] = store(ss);
         }
       }
       data = out;
@@ -313,7 +316,10 @@
 
   // RGBA bytes of an opaque drawing (no larger than 255 pixels a side, so to_mnist looks for no
   // specks) -> the 28x28 input (Float32Array, row-major, in [0, 1]), or null where there is no ink.
-  function toMnist(rgba, width, height) {
+  // how: the data set's convention (run.json's reader_image): MNIST's box of 20 and centre of mass,
+  // another box and centring, or a folder's pictures (picture()).
+  function toMnist(rgba, width, height, how = {steps: "ink", box: BOX, by_mass: true}) {
+    if (how.steps === "picture") return picture(rgba, width, height);
     const n = width * height;
     let gray = new Float64Array(n);
     for (let i = 0; i < n; i++) { // ITU-R 601 luma, as Pillow's "L"
@@ -355,12 +361,12 @@
       for (let x = 0; x < w; x++) cropped[y * w + x] = ink[(y + top) * width + x + left];
     }
 
-    // Longer side to 20 pixels, aspect ratio kept, with Pillow's Lanczos filter.
-    const scale = BOX / Math.max(h, w);
+    // Longer side to 20 pixels (the data set's box), aspect ratio kept, with Pillow's Lanczos filter.
+    const scale = how.box / Math.max(h, w);
     const outW = Math.max(1, roundHalfEven(w * scale)), outH = Math.max(1, roundHalfEven(h * scale));
     const digit = resize(cropped, w, h, outW, outH).map((v) => Math.min(Math.max(v, 0), 1));
 
-    // Into 28x28, its centre of mass where MNIST's are.
+    // Into 28x28, its centre of mass where MNIST's are (or its box in the middle).
     let mass = 0, rows = 0, cols = 0;
     for (let y = 0; y < outH; y++) {
       for (let x = 0; x < outW; x++) {
@@ -369,13 +375,23 @@
       }
     }
     const clip = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
-    const dy = clip(roundHalfEven(CENTRE[0] - rows / mass), 0, SIZE - outH);
-    const dx = clip(roundHalfEven(CENTRE[1] - cols / mass), 0, SIZE - outW);
+    const dy = how.by_mass ? clip(roundHalfEven(CENTRE[0] - rows / mass), 0, SIZE - outH) : Math.floor((SIZE - outH) / 2);
+    const dx = how.by_mass ? clip(roundHalfEven(CENTRE[1] - cols / mass), 0, SIZE - outW) : Math.floor((SIZE - outW) / 2);
     const out = new Float32Array(SIZE * SIZE);
     for (let y = 0; y < outH; y++) {
       for (let x = 0; x < outW; x++) out[(y + dy) * SIZE + x + dx] = digit[y * outW + x];
     }
     return out;
+  }
+
+  // image_folders.fitted, for a square pad: its luminance, resized to 28x28 with Pillow's Lanczos
+  // filter, as a folder's pictures are made (nothing inverted).
+  function picture(rgba, width, height) {
+    const gray = new Float32Array(width * height);
+    for (let i = 0; i < gray.length; i++) {
+      gray[i] = Math.round(0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]);
+    }
+    return resize(gray, width, height, SIZE, SIZE, LANCZOS, true).map((v) => v / 255);
   }
 
   // saliency.to_input_size: a 14x14 map's positive part, upsampled to 28x28 as Pillow's bilinear

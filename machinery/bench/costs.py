@@ -58,7 +58,7 @@ def live_page_costs(cnn, sess, repeats=3):
     with tempfile.TemporaryDirectory() as folder:
         page = run_page.RunPage(folder, "bench", 20000, "bench", run_page.page_digits(
             cnn.mnist.test.images[:10], cnn.mnist.test.labels[:10]), lambda: sess.run(cnn.VARIABLES),
-            run_page.page_layers(cnn.LAYERS))
+            run_page.page_layers(cnn.LAYERS), run_page.page_data(cnn.DATA))
         with contextlib.redirect_stderr(io.StringIO()):  # its line with the page's address
             start = statistics.median(timed(page.start) for _ in range(repeats))
         snapshot = statistics.median(timed(lambda: page.snapshot(0, 0.5, 1000)) for _ in range(repeats))

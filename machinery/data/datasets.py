@@ -49,7 +49,10 @@ def read(path=None):
         return read_idx(path, idx)
     train, test, classes, key = image_folders.read(path)
     mnist = split(train, test, classes)
-    return mnist, facts(path, "image folders", classes, mnist, key, {"steps": "picture"})
+    # The pictures' paper, for 6.html's pad: the median of their borders (0 black .. 255 white)
+    edges = train[0][:CONVENTION_IMAGES].reshape(-1, 28, 28)[:, [0, -1], :]
+    paper = int(np.rint(255 * np.median(edges)))
+    return mnist, facts(path, "image folders", classes, mnist, key, {"steps": "picture", "paper": paper})
 
 
 def idx_files(path):

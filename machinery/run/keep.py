@@ -7,7 +7,7 @@ import tensorflow as tf
 from machinery.run.callbacks import Callbacks
 from machinery.run.checkpoints import Checkpoints, seed_words
 from machinery.run.progress_bar import ProgressBar
-from machinery.run.run_page import RunPage, page_digits, page_layers
+from machinery.run.run_page import RunPage, page_data, page_digits, page_layers
 from machinery.run.tensorboard_log import TensorBoardLog
 
 
@@ -25,5 +25,5 @@ def what_a_run_keeps(cnn, steps, run_id, started, model_dir, logdir, page_dir):
         page_dir and RunPage(page_dir, run_id, steps, ("training now: %d steps, %s, started %s" % (steps, seed_words(seed), started),
                                                        "学習中: %d ステップ、%s、開始 %s" % (steps, seed_words(seed, "ja"), started)),
                              page_digits(cnn.mnist.test.images[:10], cnn.mnist.test.labels[:10]),
-                             lambda: session().run(cnn.VARIABLES), page_layers(cnn.LAYERS)),
+                             lambda: session().run(cnn.VARIABLES), page_layers(cnn.LAYERS), page_data(cnn.DATA)),
         ProgressBar(steps)])

@@ -88,6 +88,13 @@ def page_digits(images, labels):
             for image, label in zip(images, labels)]
 
 
+def page_data(data):
+    """What the page knows of the data set (datasets.py's facts): its class names, whether they are MNIST's
+    digits, how many test images it has, and how the pad's drawing is made an input (reader_image)."""
+    return {"classes": data["classes"], "mnist": data["format"] == "MNIST", "test_images": data["test_images"],
+            "reader_image": data["reader_image"]}
+
+
 def page_layers(layers):
     """cnn.LAYERS as the page draws them: [[name, side, channels]]."""
     return [[name, int(layer.shape[1]), int(layer.shape[3])] for name, layer in layers]
@@ -95,7 +102,8 @@ def page_layers(layers):
 
 def write_run(folder, run, live=None):
     """6.html and its files in folder: the run (6_run.js: {run, summary: [English, Japanese], steps:
-    [{step, test_accuracy, test_digits, file}], digits, channels, running, layers (page_layers)}, with
+    [{step, test_accuracy, test_digits, file}], digits, channels, running, layers (page_layers), data
+    (page_data)}, with
     SmoothGrad's settings, saliency.py's) and 6_live.js (what the page polls: live, or the run as it
     stands). The steps' weights are saved first (save_weights)."""
     last = run["steps"][-1]["step"] if run["steps"] else 0
@@ -121,12 +129,13 @@ class RunPage(Callback):
     before training exist, its progress; each snapshot step's weights; between them the weights as they
     are now; at end() the finished run as 6.py writes it, or if the run stops before, that it stopped."""
 
-    def __init__(self, folder, run_id, steps, summary, digits, weights, layers):
-        """summary: (English, Japanese); weights(): the eight variables as they are now; layers: page_layers'."""
+    def __init__(self, folder, run_id, steps, summary, digits, weights, layers, data):
+        """summary: (English, Japanese); weights(): the eight variables as they are now; layers: page_layers';
+        data: page_data's."""
         self.folder, self.steps = folder, steps
         self.weights = weights
         self.run = {"run": run_id, "summary": summary, "steps": [], "digits": digits, "channels": None,
-                    "running": True, "layers": layers}
+                    "running": True, "layers": layers, "data": data}
         self.live = None  # {step, file}: the weights at the last live snapshot, newer than any snapshot step
         self.step = 0
         self.started = self.last_progress = self.last_live = time.time()
