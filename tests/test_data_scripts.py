@@ -39,7 +39,10 @@ def test_3_4_and_5_on_shapes_say_the_classes_names(repo, tmp_path):
     image = Image.new("L", (200, 200), 255)
     ImageDraw.Draw(image).ellipse([40, 40, 160, 160], outline=0, width=12)
     image.save(drawn)
-    result = repo.run("5.py", str(drawn))
+    # ... and with other files of the same classes, say so in one line
+    other = shapes.write_idx(str(tmp_path / "other"), train=60, test=20)
+    result = repo.run("5.py", "--data", other, str(drawn))
+    assert "note: %s was trained on %s; these images are from %s" % (os.path.join(repo.path, "model"), data, other) in result.stderr
     answer = result.stdout.splitlines()[1]  # (after the model's line)
     assert re.fullmatch(r"circle\.png: (\S+) \([\d.]+%\), then \S+ \([\d.]+%\), \S+ \([\d.]+%\)", answer)
     assert answer.split()[1] in shapes.CLASSES
