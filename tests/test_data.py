@@ -29,6 +29,11 @@ def test_idx_files_gzipped_or_not_with_their_class_names(tmp_path):
     # Without classes.txt, the classes are the labels' numbers
     os.remove(os.path.join(folder, "classes.txt"))
     assert datasets.read(folder)[1]["classes"] == [str(k) for k in range(10)]
+    # ... or Kuzushiji-MNIST's names, from the class map it ships
+    kana = "おきすつなはまやれを"
+    with open(os.path.join(folder, "kmnist_classmap.csv"), "w", encoding="utf-8") as f:
+        f.write("index,codepoint,char\n" + "".join("%d,U+%04X,%s\n" % (k, ord(c), c) for k, c in enumerate(kana)))
+    assert datasets.read(folder)[1]["classes"] == list(kana)
 
 
 def test_mnist_is_read_as_before_and_its_convention_measures_as_lecun_describes():

@@ -5,6 +5,7 @@ import json
 import os
 import re
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 import shapes
@@ -62,3 +63,17 @@ def test_0_learns_a_folder_of_pictures(pictures):
         trained_on = json.load(f)["data"]
     assert trained_on["format"] == "image folders" and trained_on["classes"] == sorted(shapes.CLASSES)
     assert (trained_on["train_images"], trained_on["test_images"]) == (860, 140)
+
+
+def test_1_and_2_on_emnist_letters(repo, tmp_path):
+    """EMNIST's layout (a split's prefix, its images stored transposed, its letters labelled from 1):
+    the readout has one output per letter, and 2.py's tiles are the letters upright."""
+    from test_data import write_emnist
+    write_emnist(str(tmp_path / "gzip"))  # three letters, A/a, B/b, C/c; every image a bar down its left side
+    data = str(tmp_path / "gzip" / "emnist-letters")
+    lines = repo.run("1.py", "--data", data).stdout.splitlines()
+    assert "W_fc2:  (1024, 3)" in lines and "y_conv:  (50, 3)" in lines
+    repo.run("2.py", "--data", data)
+    tiles = np.asarray(Image.open(repo.image("2.png")).convert("L"))
+    assert tiles.shape == (7 * 29 - 1, 8 * 29 - 1)  # 50 images of the 40 (a batch runs into the next epoch), 8 to a row
+    assert (tiles[:28, :3] == 255).all() and (tiles[:3, 3:28] < 255).any(), "upright: the bar down the left side"
