@@ -132,27 +132,27 @@ chances = ", ".join("%.0f%%" % (100 * p) for p in probabilities)
 # Another data set's classes, by number in the sheets, by name on the page
 legend = "" if MNIST else "; ".join("%d %s" % (k, name) for k, name in enumerate(CLASSES))
 write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、画像作成 %s" % (describe_run(run, "ja"), made)), [
-    (("Patterns: the input each channel answers to most", "パターン: 各チャンネルがいちばん強く反応する入力"), [
+    (("Patterns: the input each channel answers to most", "パターン：各チャンネルがいちばん強く反応する入力"), [
         (f, ("%s, %s training: per channel (8 to a row, channel 0 at the top left), the input in [0, 1] that "
              "maximises its unit at the centre of the map (the neuron objective; before its ReLU), shown as what "
              "that unit sees: its %s receptive field, enlarged (black 0, white 1)." % (name, tag, field[name]),
-             "%s、学習%s: チャンネルごと (1 行に 8 つ、左上がチャンネル 0) に、マップ中央のユニット (ReLU の前) を"
-             "最大にする [0, 1] の入力。そのユニットが見る範囲 (%s の受容野) を拡大 (黒 0、白 1)。"
+             "%s、学習%s：チャンネルごと（1 行に 8 つ、左上がチャンネル 0）に、マップ中央のユニット（ReLU の前）を"
+             "最大にする [0, 1] の入力。そのユニットが見る範囲（%s の受容野）を拡大（黒 0、白 1）。"
              % (name, {"before": "前", "after": "後"}[tag], field[name])))
         for name, layer in CHANNEL_LAYERS for tag in ("before", "after")
         for f in ["4_%s_%s_patterns.png" % (tag, name)]]),
     (("Top patches: where each channel fires hardest in the test images",
-      "トップパッチ: テスト画像の中で各チャンネルがいちばん強く反応した場所"), [
+      "トップパッチ：テスト画像の中で各チャンネルがいちばん強く反応した場所"), [
         ("4_%s_top.png" % name, ("%s, per channel: its pattern, then the %d test images where it fires hardest, "
                                  "cropped to what it sees there (its %s receptive field)%s."
                                  % (name, TOP, field[name], ", then its 5x5 filter (gray 0, white +, black -)"
                                     if name == "h_conv1" else ""),
-                                 "%s、チャンネルごと: そのパターン、続いていちばん強く反応した %d 枚のテスト画像を、"
-                                 "そこで見ている範囲 (%s の受容野) で切り抜いたもの%s。"
-                                 % (name, TOP, field[name], "、最後に 5x5 のフィルタ (灰色 0、白 +、黒 -)"
+                                 "%s、チャンネルごと：そのパターン、続いていちばん強く反応した %d 枚のテスト画像を、"
+                                 "そこで見ている範囲（%s の受容野）で切り抜いたもの%s。"
+                                 % (name, TOP, field[name], "、最後に 5x5 のフィルタ（灰色 0、白 +、黒 -）"
                                     if name == "h_conv1" else "")))
         for name, layer in CHANNEL_LAYERS]),
-    (("Circuits: what each h_conv2 channel is made of", "回路: h_conv2 の各チャンネルが何からできているか"), [
+    (("Circuits: what each h_conv2 channel is made of", "回路：h_conv2 の各チャンネルが何からできているか"), [
         ("4_h_conv2_circuits.png", (
             "Per h_conv2 channel: its pattern, then the h_pool1 channels that drive it most and the two that hold it "
             "back most, on average where it fires hardest in its %d top test digits. Each input is shown as its h_conv1 "
@@ -161,31 +161,31 @@ write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、�
             "these contributions, exactly." % TOP,
             "h_conv2 のチャンネルごとに、そのパターン、続いて、いちばん強く反応した %d 枚のテスト画像のその場所で平均して、"
             "いちばん強く押し上げる h_pool1 のチャンネルと、いちばん強く抑える 2 つ。入力は、その h_conv1 のチャンネルの"
-            "パターンと W_conv2 の 5x5 のカーネル (赤が +、青が -、白が 0。行ごとに同じ目盛り) で示し、# のあとに番号、"
+            "パターンと W_conv2 の 5x5 のカーネル（赤が +、青が -、白が 0。行ごとに同じ目盛り）で示し、# のあとに番号、"
             "チャンネルへの正の入力の合計に対する割合を添えています。ReLU の前のチャンネルの値は、バイアスとこれらの寄与の"
             "和にちょうど等しくなります。" % TOP))]),
-    (("Digits: which digits each channel answers to", "数字: 各チャンネルがどの数字に反応するか"), [
+    (("Digits: which digits each channel answers to", "数字：各チャンネルがどの数字に反応するか"), [
         ("4_digits.png", ("Per channel (rows) and digit (columns): its strongest response, averaged over the "
                           "test images of that digit, over the layer's average for that digit; each row from its "
                           "own minimum (black) to its maximum (white).",
-                          "チャンネル (行) と数字 (列) ごと: その数字のテスト画像で平均したいちばん強い応答を、"
-                          "その数字での層全体の平均で割ったもの。各行はその行の最小 (黒) から最大 (白) まで。"))])
+                          "チャンネル（行）と数字（列）ごと：その数字のテスト画像で平均したいちばん強い応答を、"
+                          "その数字での層全体の平均で割ったもの。各行はその行の最小（黒）から最大（白）まで。"))])
     if MNIST else
-    (("Classes: which classes each channel answers to", "クラス: 各チャンネルがどのクラスに反応するか"), [
+    (("Classes: which classes each channel answers to", "クラス：各チャンネルがどのクラスに反応するか"), [
         ("4_digits.png", ("Per channel (rows) and class (columns: %s): its strongest response, averaged over the "
                           "test images of that class, over the layer's average for that class; each row from its "
                           "own minimum (black) to its maximum (white)." % legend,
-                          "チャンネル (行) とクラス (列: %s) ごと: そのクラスのテスト画像で平均したいちばん強い応答を、"
-                          "そのクラスでの層全体の平均で割ったもの。各行はその行の最小 (黒) から最大 (白) まで。" % legend))]),
-    (("Class models: the input each digit's logit likes best", "クラスモデル: 各数字のロジットがいちばん大きくなる入力"), [
+                          "チャンネル（行）とクラス（列：%s）ごと：そのクラスのテスト画像で平均したいちばん強い応答を、"
+                          "そのクラスでの層全体の平均で割ったもの。各行はその行の最小（黒）から最大（白）まで。" % legend))]),
+    (("Class models: the input each digit's logit likes best", "クラスモデル：各数字のロジットがいちばん大きくなる入力"), [
         ("4_classes.png", ("Digits 0 to 9: the input in [0, 1] that maximises y_logits[digit]; the trained network "
                            "gives them %s." % chances,
-                           "数字 0 〜 9: y_logits[数字] を最大にする [0, 1] の入力。学習後のネットワークが"
+                           "数字 0 〜 9：y_logits[数字] を最大にする [0, 1] の入力。学習後のネットワークが"
                            "それぞれに与える確率は %s。" % chances))])
     if MNIST else
-    (("Class models: the input each class's logit likes best", "クラスモデル: 各クラスのロジットがいちばん大きくなる入力"), [
+    (("Class models: the input each class's logit likes best", "クラスモデル：各クラスのロジットがいちばん大きくなる入力"), [
         ("4_classes.png", ("Classes %s, in rows of 10: the input in [0, 1] that maximises y_logits[class]; the trained "
                            "network gives them %s." % (legend, chances),
-                           "クラス %s (1 行に 10): y_logits[クラス] を最大にする [0, 1] の入力。学習後のネットワークが"
+                           "クラス %s（1 行に 10）：y_logits[クラス] を最大にする [0, 1] の入力。学習後のネットワークが"
                            "それぞれに与える確率は %s。" % (legend, chances)))]),
 ])

@@ -43,31 +43,33 @@ HOW_TO_READ = ("HiResCAM (gradient x activation, place by place): where the answ
 SANITY = ("After vs before training, rank correlation of the saliency maps %.2f, of HiResCAM on h_pool1 %.2f, "
           "on h_conv2 %.2f (near 1: a map shows the input, not what the network learned).")
 # The same, in Japanese, for 5.html (the sheets keep the English)
-HOW_TO_READ_JA = ("HiResCAM (場所ごとの勾配 × 活性化) は、答えのロジットを押し上げた場所を示します。赤より黄色の"
-                  "ほうが強く寄与しています。h_pool1 (各場所が 6x6 ピクセルを見ます) では、どの線が効いたかがわかります。"
-                  "h_conv2 (各場所が 14x14 ピクセルを見ます) では、決め手になった形の中心がわかり、それがループの穴に"
-                  "なることもあります。(Grad-CAM は各チャンネルの勾配を先にマップ全体で平均するので、このネットワーク"
-                  "ではピークが数字の外に出ることがよくあります。)")
-SANITY_JA = ("学習後と学習前の順位相関: サリエンシーマップ %.2f、h_pool1 の HiResCAM %.2f、h_conv2 の HiResCAM %.2f "
-             "(1 に近ければ、マップが見せているのはネットワークが学んだことではなく入力そのもの)。")
+HOW_TO_READ_JA = ("HiResCAM（場所ごとの勾配 × 活性化）は、答えのロジットを押し上げた場所を示します。赤より黄色の"
+                  "ほうが強く寄与しています。h_pool1（各場所が 6x6 ピクセルを見ます）では、どの線が効いたかがわかります。"
+                  "h_conv2（各場所が 14x14 ピクセルを見ます）では、決め手になった形の中心がわかり、それがループの穴に"
+                  "なることもあります。（Grad-CAM は各チャンネルの勾配を先にマップ全体で平均するので、このネットワーク"
+                  "ではピークが数字の外に出ることがよくあります。）")
+SANITY_JA = ("学習後と学習前の順位相関：サリエンシーマップ %.2f、h_pool1 の HiResCAM %.2f、h_conv2 の HiResCAM %.2f"
+             "（1 に近ければ、マップが見せているのはネットワークが学んだことではなく入力そのもの）。")
 
 # 入力 (the inputs): the reader's images, made into MNIST digits; or the first 10 test digits
-inputs, failed = [], False
+inputs, failed = [], False  # (name, its Japanese, the image, the input)
 for path in args.image:
     try:
         image = open_image(path)
-        inputs.append((os.path.basename(path), image, reader_input(image, path, DATA)))  # as the data's own images
+        name = os.path.basename(path)
+        inputs.append((name, name, image, reader_input(image, path, DATA)))  # as the data's own images
     except ImageError as e:
         print("error: %s" % e, file=sys.stderr)
         failed = True
 if not args.image:
     for i in range(10):
         digit = mnist.test.images[i].reshape(28, 28)
-        inputs.append(("test_%04d (a %s)" % (i, CLASSES[mnist.test.labels[i].argmax()]),
+        label = CLASSES[mnist.test.labels[i].argmax()]
+        inputs.append(("test_%04d (a %s)" % (i, label), "test_%04d（正解 %s）" % (i, label),  # English, Japanese
                        Image.fromarray(np.uint8(np.rint(digit * 255))), digit))
 
 if inputs:
-    digits = np.array([digit for _, _, digit in inputs]).reshape(-1, 784)
+    digits = np.array([digit for _, _, _, digit in inputs]).reshape(-1, 784)
     # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
     train_first(args.steps, args.logdir, args.bf16)
     with tf.compat.v1.Session() as sess:
@@ -86,7 +88,7 @@ if inputs:
 
     # 画像作成 (images)
     sheets, used = [], set()
-    for i, (name, image, digit) in enumerate(inputs):
+    for i, (name, name_ja, image, digit) in enumerate(inputs):
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", os.path.splitext(name)[0]).strip("._") or "image"
         while safe in used:  # two images of one name (a/7.png, b/7.png) get a sheet each
             safe += "_"
@@ -94,6 +96,7 @@ if inputs:
         probabilities = looks["after"]["probabilities"][i]
         ranked = np.argsort(-probabilities, kind="stable")[:3]
         top3 = ["%s (%.1f%%)" % (CLASSES[d], 100 * probabilities[d]) for d in ranked]  # (two, of two classes)
+        top3_ja = ["%s（%.1f%%）" % (CLASSES[d], 100 * probabilities[d]) for d in ranked]
         answer = "%s: %s, then %s" % (name, top3[0], ", ".join(top3[1:]))
         print(answer)
         # The sanity check (Adebayo et al. 2018): does each map change when the weights are random?
@@ -109,9 +112,9 @@ if inputs:
             "%s\n%s" % (HOW_TO_READ, SANITY % correlations), layers))
         sheets.append(("5_%s.png" % safe, (
             "%s. %s %s" % (answer, SANITY % correlations, HOW_TO_READ.replace("\n", " ")),
-            "%s: %s、次に %s。%s %s" % (name, top3[0], "、".join(top3[1:]), SANITY_JA % correlations, HOW_TO_READ_JA))))
+            "%s：%s、次に %s。%s%s" % (name_ja, top3_ja[0], "、".join(top3_ja[1:]), SANITY_JA % correlations, HOW_TO_READ_JA))))
 
     write_page("5.html", ("%s. Per image: what the network answers and why, after and before training." % describe_run(run),
-                          "%s。画像ごとに: ネットワークの答えとその理由、学習後と学習前。" % describe_run(run, "ja")),
+                          "%s。画像ごとに：ネットワークの答えとその理由、学習後と学習前。" % describe_run(run, "ja")),
                [(("Your digits", "あなたの数字") if DATA["format"] == "MNIST" else ("Your images", "あなたの画像"), sheets)])
 sys.exit(1 if failed else 0)

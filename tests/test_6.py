@@ -502,10 +502,21 @@ def shown(view):
     }""")
 
 
+# In a Japanese text, English only as a name: the layers' and files' names (anything with a digit, _, . or /),
+# the methods' and the tools'
+NAME_WORDS = re.compile(r"\S*[\d_./]\S*|HiResCAM|SmoothGrad|Grad-CAM|MNIST|TensorFlow|JavaScript|ReLU|Adam|Ctrl-C|softmax|"
+                       r"tf-cnn-image|English")
+ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*(?:[ ,;:]+[A-Za-z][A-Za-z'-]*){2,}")  # three English words in a row
+
+
 def assert_speaks(seen, lang, name):
     """Every text of the page's language visible, none of the other's; Japanese characters on the page
-    if and only if it is in Japanese (the article's names, h_conv1 ..., in both)."""
+    if and only if it is in Japanese (the article's names, h_conv1 ..., in both); a Japanese page has no
+    English sentence and never says None."""
     other = "en" if lang == "ja" else "ja"
+    if lang == "ja":
+        words = ENGLISH_WORDS.findall(NAME_WORDS.sub(" ", seen["visible"]))
+        assert not words and "None" not in seen["visible"], (name, words[:5])
     assert seen["lang"] == lang, (name, seen["lang"])
     assert bool(JAPANESE.search(seen["visible"])) == (lang == "ja"), (name, seen["visible"][:300])
     assert bool(JAPANESE.search(seen["title"])) == (lang == "ja"), (name, seen["title"])
@@ -527,7 +538,7 @@ def test_the_pages_speak_the_browsers_language_and_the_switch_keeps_the_readers(
             assert seen["button"] == ("English" if lang == "ja" else "日本語")
         # 6.html's own texts, written by its script: the step, the layers' columns, a channel
         assert view.locator("#step-label").inner_text().startswith("ステップ 300、" if lang == "ja" else "step 300, ")
-        assert view.locator("#main-title").inner_text().startswith("ステップ 300 (" if lang == "ja" else "step 300 (")
+        assert view.locator("#main-title").inner_text().startswith("ステップ 300（" if lang == "ja" else "step 300 (")
         context.close()
     # The switch: an English browser, the reader chooses Japanese on one page; the next pages keep it,
     # opened anew or by their links, until the reader chooses English again.

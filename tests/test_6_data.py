@@ -57,11 +57,11 @@ def test_the_page_names_the_classes_and_its_answer_is_tensorflows(browser, pictu
     answer = sorted(shapes.CLASSES)[int(np.argmax(expected))]
     assert answer == "丸", "a short training already knows a circle"
     title = page.locator("#main-why-title").text_content()
-    assert ": 答え 丸 (" in title, title
+    assert "：答え 丸（" in title, title
     bars = page.locator("#main-bars .bar")
     assert bars.count() == 10 and bars.nth(int(np.argmax(expected))).get_attribute("title").startswith("丸: ")
     # Its texts say how the pad becomes the input, and no longer "a MNIST digit"
-    assert page.locator("#sees").text_content().startswith("ネットワークが見る入力: パッドを、データセットの画像と同じように")
+    assert page.locator("#sees").text_content().startswith("ネットワークが見る入力：パッドを、データセットの画像と同じように")
     page.click("#lang")  # and in English, after the switch
     assert page.locator("#sees").text_content() == "As the network sees it: the pad made 28x28 gray, as the data set's pictures were."
     assert ": it says 丸 (" in page.locator("#main-why-title").text_content()

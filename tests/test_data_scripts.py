@@ -25,7 +25,7 @@ def test_3_4_and_5_on_shapes_say_the_classes_names(repo, tmp_path):
     # The article's tiles and sheets, the captions with the names (Japanese included)
     assert os.path.exists(repo.image("3_after_h_pool2_09.png")) and os.path.exists(repo.image("3_compare_09.png"))
     _, _, text = repo.page("index.html", "ja")
-    assert "入力画像 00: %s" % names[0] in text and not re.search(r"入力画像 \d\d: 数字", text)
+    assert "入力画像 00：%s" % names[0] in text and not re.search(r"入力画像 \d\d：数字", text)
     with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
         trained_on = json.load(f)["data"]
     assert trained_on["classes"] == shapes.CLASSES and trained_on["path"] == data

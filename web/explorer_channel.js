@@ -39,7 +39,7 @@
       body.appendChild(figure);
     };
     add([[X.channelImage(layers[name], side, channels, c), side, side]], 224,
-        T("its " + side + "x" + side + " map for this input (times 255)", "この入力でのマップ、" + side + "x" + side + " (255 倍)"));
+        T("its " + side + "x" + side + " map for this input (times 255)", "この入力でのマップ、" + side + "x" + side + "（255 倍）"));
     if (name === "h_conv2") X.showCircuit(body, column, c); // what it is made of (explorer_circuit.js)
     if (name === "h_conv1") X.showFilterOverPatch(body, column, c);
     const conv = name.replace("pool", "conv"); // a pooling channel shows its convolution's channel
@@ -48,13 +48,13 @@
       const size = found.size, bytes = network.bytes(found.patterns);
       add([[bytes.subarray(c * size * size, (c + 1) * size * size), size, size]], 112,
           T(conv + "'s pattern (4.py): the input its centre unit answers to most, its " + size + "x" + size + " field",
-            conv + " のパターン (4.py): 中央のユニットがいちばん強く反応する入力、" + size + "x" + size + " の受容野"));
+            conv + " のパターン（4.py）：中央のユニットがいちばん強く反応する入力、" + size + "x" + size + " の受容野（そのユニットが見る範囲）"));
       const top = network.bytes(found.top), per = found.count * size * size, patches = [];
       for (let k = 0; k < found.count; k++) {
         patches.push([top.subarray(c * per + k * size * size, c * per + (k + 1) * size * size), size, size]);
       }
       add(patches, 56, T("the " + found.count + " test patches where it fires hardest (4.py), after training",
-                         "学習後、いちばん強く反応したテスト画像の " + found.count + " か所 (4.py)"));
+                         "トップパッチ：学習後、いちばん強く反応したテスト画像の " + found.count + " か所（4.py）"));
     } else { // the weights that make it: 5x5 per input channel, gray 0, white +, black -
       const w = S.weights[step], inC = conv === "h_conv1" ? 1 : 32, outC = conv === "h_conv1" ? 32 : 64;
       const W = conv === "h_conv1" ? w.W_conv1 : w.W_conv2;
@@ -68,8 +68,8 @@
       }
       add(filters, inC === 1 ? 112 : 40, T(conv + "'s 5x5 weights at this step" + (inC > 1 ? ", one per h_pool1 channel" : "") +
           " (gray 0, white +, black -); run 4.py for its pattern and top patches",
-          "このステップでの " + conv + " の 5x5 の重み" + (inC > 1 ? " (h_pool1 のチャンネルごとに 1 つ)" : "") +
-          " (灰色 0、白 +、黒 -)。パターンとトップパッチは 4.py を実行すると出ます"));
+          "このステップでの " + conv + " の 5x5 の重み" + (inC > 1 ? "（h_pool1 のチャンネルごとに 1 つ）" : "") +
+          "（灰色 0、白 +、黒 -）。パターンとトップパッチは 4.py を実行すると出ます"));
     }
   };
 })(window.Explorer);

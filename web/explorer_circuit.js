@@ -62,14 +62,14 @@
       "What it is made of: at the marked place, where this drawing drives it most, the channel before its ReLU is its " +
       "bias plus one contribution from each h_pool1 channel (W_conv2's 5x5 kernel over that channel's window). " +
       "Red bars drive it up, blue ones hold it back; click one to open that h_conv1 channel.",
-      "何からできているか: 印の場所 (この数字でいちばん強く押し上げられる場所) での ReLU 前の値は、バイアスと、" +
-      "h_pool1 の各チャンネルからの寄与 (そのチャンネルの窓に W_conv2 の 5x5 のカーネルを掛けた和) の合計です。" +
+      "何からできているか：印の場所（この数字でいちばん強く押し上げられる場所）での ReLU 前の値は、バイアスと、" +
+      "h_pool1 の各チャンネルからの寄与（そのチャンネルの窓に W_conv2 の 5x5 のカーネルを掛けた和）の合計です。" +
       "赤い棒は押し上げ、青い棒は抑えます。棒をクリックすると、その h_conv1 のチャンネルを開きます。");
     body.appendChild(head);
     body.appendChild(figure([cells(14, gray(Array.from({length: 196}, (_, k) => layers.h_conv2[k * 64 + c])), [y, x, 1]),
                              cells(28, gray(S.input), [top, left, field], 4)],
       T("its map, and the input with what the marked unit sees (its 14x14 field)",
-        "マップと、印のユニットが見る入力の範囲 (14x14 の受容野)")));
+        "マップと、印のユニットが見る入力の範囲（14x14 の受容野）")));
     const total = document.createElement("p");
     total.id = "circuit-sum";
     total.textContent = T("at (" + y + ", " + x + "): " + circuit.preactivation.toFixed(3) + " = bias " +
@@ -108,7 +108,7 @@
       const p = document.createElement("p");
       p.id = "circuit-usual";
       p.textContent = T("Usually (4.py, where it fires hardest in its 9 top test digits, after training): " + usual.join(", "),
-                        "ふだんは (4.py、学習後、いちばん強く反応した 9 枚のテスト画像で): " + usual.join("、"));
+                        "ふだんは（4.py、学習後、いちばん強く反応した 9 枚のテスト画像で）：" + usual.join("、"));
       body.appendChild(p);
     }
   };
@@ -128,6 +128,6 @@
     for (let k = 0; k < 25; k++) scale = Math.max(scale, Math.abs(W[k * 32 + c]));
     body.appendChild(figure([cells(5, gray(patch), null, 16), cells(5, (k) => kernelRgb(W[k * 32 + c], scale), null, 16)],
       T("where it fires hardest in this input, (" + y + ", " + x + "): the 5x5 patch it sees, and its filter (red +, blue -)",
-        "この入力でいちばん強く反応した場所 (" + y + ", " + x + ") で見ている 5x5 の範囲と、そのフィルタ (赤 +、青 -)")));
+        "この入力でいちばん強く反応した場所 (" + y + ", " + x + ") で見ている 5x5 の範囲と、そのフィルタ（赤 +、青 -）")));
   };
 })(window.Explorer);

@@ -53,7 +53,7 @@
     const line = $("training-text");
     if (S.newer) {
       line.textContent = T("A newer training run is going on: open 6.html again to follow it (this page keeps its own run).",
-                           "新しい学習が始まっています。追うには 6.html を開き直してください (このページは、開いたときの学習を表示し続けます)。");
+                           "新しい学習が始まっています。追うには 6.html を開き直してください（このページは、開いたときの学習を表示し続けます）。");
       return;
     }
     if (!S.training) return;
@@ -62,24 +62,24 @@
     if (data.killed) {
       line.textContent = T("The run stopped at step " + step + " of " + steps + ": no word from it since " + at +
                            " (killed?). The page keeps what it has.",
-                           "学習はステップ " + step + " / " + steps + " で止まりました: " + at +
-                           " から応答がありません (強制終了?)。ページは今あるものを表示し続けます。");
+                           "学習はステップ " + step + " / " + steps + " で止まりました。" + at +
+                           " から応答がありません（強制終了された？）。ページは今あるものを表示し続けます。");
     } else if (data.stopped) {
       line.textContent = T("The run stopped at step " + step + " of " + steps + ", at " + at +
                            " (Ctrl-C or an error). The page keeps what it has.",
-                           "学習はステップ " + step + " / " + steps + " で止まりました (" + at +
-                           "、Ctrl-C かエラー)。ページは今あるものを表示し続けます。");
+                           "学習はステップ " + step + " / " + steps + " で止まりました（" + at +
+                           "、Ctrl-C かエラー）。ページは今あるものを表示し続けます。");
     } else if (data.running) {
       const rate = data.rate ? data.rate.toFixed(1) : null;
       line.textContent = T(
         "Training now: step " + step + " of " + steps + (rate ? ", " + rate + " steps/s, " + X.time(data.left_s) + " left" : "") +
         ". The Training step column follows it: the snapshot steps as training passes them, and in between " +
         "the weights as they are now, at most half a minute old.",
-        "学習中: ステップ " + step + " / " + steps + (rate ? "、毎秒 " + rate + " ステップ、残り " + X.time(data.left_s) : "") +
-        "。学習ステップの列はそれを追います: スナップショットのステップを過ぎるたびにその重みを、その間は" +
-        "今の重み (最大 30 秒前のもの) を表示します。");
+        "学習中：ステップ " + step + " / " + steps + (rate ? "、毎秒 " + rate + " ステップ、残り " + X.time(data.left_s) : "") +
+        "。学習ステップの列はそれを追います。スナップショットのステップを過ぎるたびにその重みを、その間は" +
+        "今の重み（最大 30 秒前のもの）を表示します。");
     } else {
-      line.textContent = T("Training ended: " + steps + " steps.", "学習が終わりました: " + steps + " ステップ。");
+      line.textContent = T("Training ended: " + steps + " steps.", "学習が終わりました。" + steps + " ステップ。");
     }
   };
 
@@ -171,14 +171,14 @@
     const how = X.readerImage();
     $("sees").textContent = how.steps === "picture"
       ? T("As the network sees it: the pad made 28x28 gray, as the data set's pictures were.",
-          "ネットワークが見る入力: パッドを、データセットの画像と同じように 28x28 の濃淡画像にしたもの。")
+          "ネットワークが見る入力：パッドを、データセットの画像と同じように 28x28 の濃淡画像にしたもの。")
       : T("As the network sees it: made like the data set's images (ink box " + how.box + " pixels, centred by its " +
           (how.by_mass ? "centre of mass" : "box") + "), 28x28.",
-          "ネットワークが見る入力: データセットの画像と同じ形に (インクの範囲を " + how.box + " ピクセル、" +
-          (how.by_mass ? "重心" : "範囲の中心") + "を中央に)、28x28。");
+          "ネットワークが見る入力：データセットの画像と同じ形にしたもの（インクの範囲を " + how.box + " ピクセルに、" +
+          (how.by_mass ? "重心" : "範囲の中心") + "を中央に）、28x28。");
     $("draw-hint").textContent = T("Draw one of its classes with the mouse, a pen or a finger.",
                                    "マウス、ペン、指でクラスのどれかを描いてください。");
-    $("digits-hint").textContent = T("or one of the first 10 test images (5.py's)", "または、テスト画像の最初の 10 枚 (5.py と同じ) から 1 つ");
+    $("digits-hint").textContent = T("or one of the first 10 test images (5.py's)", "または、テスト画像の最初の 10 枚（5.py と同じ）から 1 つ");
   };
 
   // --- start ---

@@ -44,7 +44,7 @@
   X.showColumn = function (column) {
     const {step, layers} = S.view[column];
     const entry = S.run.steps.find((s) => s.step === step);
-    $(column + "-title").textContent = T("step ", "ステップ ") + step + (entry ? " (" + X.accuracyText(entry) + ")" : "");
+    $(column + "-title").textContent = T("step ", "ステップ ") + step + (entry ? T(" (", "（") + X.accuracyText(entry) + T(")", "）") : "");
     for (const [name, side, channels] of S.run.layers) {
       const canvas = $(column + "-" + name);
       const t = X.tile(layers[name], side, channels);

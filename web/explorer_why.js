@@ -111,17 +111,17 @@
   X.showWhy = function (column) {
     const {step, layers, answer, why} = S.view[column];
     const p = layers.probabilities, cls = why ? why.cls : answer;
-    $(column + "-why-title").textContent = (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較: ")) +
-      step + T(": it says ", ": 答え ") + X.className(answer) + " (" + Math.round(100 * p[answer]) + "%)" +
-      (why ? (cls === answer ? T(". Why " + X.className(cls) + "?", "。なぜ " + X.className(cls) + "?") :
+    $(column + "-why-title").textContent = (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較：")) +
+      step + T(": it says ", "：答え ") + X.className(answer) + T(" (", "（") + Math.round(100 * p[answer]) + T("%)", "%）") +
+      (why ? (cls === answer ? T(". Why " + X.className(cls) + "?", "。なぜ " + X.className(cls) + "？") :
         T(". Why not " + X.className(cls) + "? (" + (100 * p[cls]).toFixed(1) + "%)",
-          "。なぜ " + X.className(cls) + " ではない? (" + (100 * p[cls]).toFixed(1) + "%)")) : "");
+          "。なぜ " + X.className(cls) + " ではない？（" + (100 * p[cls]).toFixed(1) + "%）")) : "");
     $(column + "-bars").replaceChildren(...p.map((v, d) => bar(v, d, answer, why && S.asked !== null && d === cls)));
     for (const id of ["saliency", "cam-h_pool1", "cam-h_conv2"]) $(column + "-" + id).hidden = !why;
     $(column + "-deciding").hidden = !why;
     if (!why) return;
     X.paint($(column + "-saliency"), saliencyGray(why.smooth || why.saliency), 28, 28);
-    $(column + "-saliency").title = why.smooth ? T("SmoothGrad (the pen rests)", "SmoothGrad (ペンが止まっている)")
+    $(column + "-saliency").title = why.smooth ? T("SmoothGrad (the pen rests)", "SmoothGrad（ペンが止まっている）")
       : T("the plain gradient |d logit / d x|", "勾配そのもの |d logit / d x|");
     for (const name of ["h_pool1", "h_conv2"]) {
       paintRgb($(column + "-cam-" + name), heatOverlay(S.input, network.toInputSize(why.hirescam[name], 14)));
@@ -135,7 +135,7 @@
       X.paint(canvas, X.channelImage(layers.h_conv2, 14, 64, channel), 14, 14);
       canvas.className = "tile";
       canvas.title = T("h_conv2, channel " + channel + ": " + contribution.toFixed(2) + " of the logit",
-                       "h_conv2 のチャンネル " + channel + ": ロジットへの寄与 " + contribution.toFixed(2));
+                       "h_conv2 のチャンネル " + channel + "：ロジットへの寄与 " + contribution.toFixed(2));
       canvas.addEventListener("click", () => { S.selected = {name: "h_conv2", c: channel, column}; X.showChannel(); });
       caption.append(String(channel), document.createElement("br"), (contribution >= 0 ? "+" : "") + contribution.toFixed(1));
       figure.append(canvas, caption);

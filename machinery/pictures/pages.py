@@ -15,10 +15,10 @@ from tools import IMAGES_DIR, ROOT, save_atomically
 WEB_DIR = os.path.join(ROOT, "web")  # the pages' style sheet, and 6.html's own HTML, CSS and JavaScript
 
 
-PAGES = [("index.html", ("3.py: the layers before and after", "3.py: 学習前と学習後の各層")),
-         ("4.html", ("4.py: what each channel learned", "4.py: 各チャンネルが学習したもの")),
-         ("5.html", ("5.py: your own digit", "5.py: あなたの数字")),
-         ("6.html", ("6.py: draw a digit, see every layer", "6.py: 数字を描いて各層を見る"))]
+PAGES = [("index.html", ("3.py: the layers before and after", "3.py：学習前と学習後の各層")),
+         ("4.html", ("4.py: what each channel learned", "4.py：各チャンネルが学習したもの")),
+         ("5.html", ("5.py: your own digit", "5.py：あなたの数字")),
+         ("6.html", ("6.py: draw a digit, see every layer", "6.py：数字を描いて各層を見る"))]
 NAV_START = '<p class="nav">'  # the line of links between the pages, and the language switch
 SHARED = ("6.html", "pages.css", "lang.js")  # web/'s files that keep their names in images/ (the others: 6_*)
 
@@ -79,7 +79,7 @@ def link_pages(folder=IMAGES_DIR):
             links = ['<a href="{0}">{1}</a>'.format(name, both(text)) for name, text in PAGES
                      if name != page and os.path.exists(os.path.join(folder, name))]
             nav = NAV_START + '<button id="lang" type="button">日本語</button>' + (
-                "%s %s</p>" % (both(("See also:", "ほかのページ:")), ", ".join(links)) if links else "</p>")
+                "%s%s</p>" % (both(("See also: ", "ほかのページ：")), both((", ", "、")).join(links)) if links else "</p>")
             lines = [nav if line.startswith(NAV_START) else line for line in lines]
             save_text(page, "\n".join(lines), folder)
 

@@ -134,9 +134,10 @@ def check_data(trained, data, model_dir):
 
 def describe_run(facts, lang="en"):
     """One line saying which training run a saved model comes from (lang "ja": in Japanese, for the pages)."""
-    line = ("model/: 学習 %d ステップ、%s、テスト精度 %.4f、学習日時 %s" if lang == "ja"
-            else "model/: %d training steps, %s, test accuracy %.4f, trained %s")
-    return line % (facts["steps"], seed_words(facts["seed"], lang), facts["test_accuracy"], facts["date"])
+    line = ("model/：学習 %s ステップ、%s、テスト精度 %.4f、学習日時 %s" if lang == "ja"
+            else "model/: %s training steps, %s, test accuracy %.4f, trained %s")
+    steps = format(facts["steps"], ",")  # 20,000, as the pages write it
+    return line % (steps, seed_words(facts["seed"], lang), facts["test_accuracy"], facts["date"])
 
 
 def seed_words(seed, lang="en"):

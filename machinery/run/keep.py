@@ -23,7 +23,7 @@ def what_a_run_keeps(cnn, steps, run_id, started, model_dir, logdir, page_dir):
                                   [name for name, _ in cnn.LAYERS]),
         # 学習を見る (watch it learn): the page of this run, in the reader's browser while it trains
         page_dir and RunPage(page_dir, run_id, steps, ("training now: %d steps, %s, started %s" % (steps, seed_words(seed), started),
-                                                       "学習中: %d ステップ、%s、開始 %s" % (steps, seed_words(seed, "ja"), started)),
+                                                       "学習中：%d ステップ、%s、開始 %s" % (steps, seed_words(seed, "ja"), started)),
                              page_digits(cnn.mnist.test.images[:10], cnn.mnist.test.labels[:10]),
                              lambda: session().run(cnn.VARIABLES), page_layers(cnn.LAYERS), page_data(cnn.DATA)),
         ProgressBar(steps)])
