@@ -1,6 +1,7 @@
 // node tests/forward.js NETWORK_JS WEIGHTS_JS INPUTS OUTPUT [layers | why | circuit CIRCUITS_JS CHANNELS]
 // Runs the page's forward pass (network.js) with one snapshot's weights (a 6_weights_STEP.js) on
-// every 784-float32 input in INPUTS; writes to OUTPUT, as float32, each input's 10 probabilities,
+// every 784-float32 input in INPUTS (the maps upsampled by preprocessing.js, found beside NETWORK_JS);
+// writes to OUTPUT, as float32, each input's 10 probabilities,
 // preceded by its four layers (h_conv1, h_pool1, h_conv2, h_pool2, NHWC) with "layers". With "why",
 // the backward pass too, for the class the page answers: per input, in place of the probabilities,
 // the class, the saliency (784), HiResCAM on h_pool1 and on h_conv2 (196 each), h_conv2's 64
@@ -16,6 +17,7 @@ const vm = require("vm");
 
 const [networkJs, weightsJs, inputsFile, outputFile, what, circuitsJs, channels] = process.argv.slice(2);
 const network = require(path.resolve(networkJs));
+const preprocessing = require(path.resolve(networkJs.replace(/network\.js$/, "preprocessing.js"))); // (6_ in images/)
 let data = null;
 global.explorerWeights = (step, d) => { data = d; };
 vm.runInThisContext(fs.readFileSync(weightsJs, "utf8"), {filename: weightsJs});
@@ -47,7 +49,7 @@ for (let i = 0; i < n; i++) {
     const channels = new Float32Array(64);
     for (const {channel, contribution} of why.channels) channels[channel] = contribution;
     parts.push(Float32Array.of(answer), why.saliency, why.hirescam.h_pool1, why.hirescam.h_conv2, channels,
-               network.toInputSize(why.hirescam.h_pool1, 14), network.toInputSize(why.hirescam.h_conv2, 14),
+               preprocessing.toInputSize(why.hirescam.h_pool1, 14), preprocessing.toInputSize(why.hirescam.h_conv2, 14),
                out.h_conv1, out.h_conv2, out.h_fc1);
     continue;
   }

@@ -84,7 +84,7 @@ def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
                         lines[1]), lines[1]
     names = sorted(n for n in os.listdir(os.path.join(repo.path, "images")) if n.startswith("6"))
     assert names == ["6.html", "6_circuits.js", "6_explorer.css", "6_explorer_api.js", "6_explorer_base.js",
-                     "6_explorer_channel.js", "6_explorer_circuit.js", "6_explorer_run.js", "6_explorer_tiles.js", "6_explorer_why.js", "6_live.js", "6_network.js", "6_run.js",
+                     "6_explorer_channel.js", "6_explorer_circuit.js", "6_explorer_photo.js", "6_explorer_run.js", "6_explorer_tiles.js", "6_explorer_why.js", "6_live.js", "6_network.js", "6_preprocessing.js", "6_run.js",
                      "6_weights_0.js", "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
     # Everything the page loads is beside it, in images/: no address of the network anywhere.
     with open(repo.image("6.html"), encoding="utf-8") as f:
@@ -238,7 +238,7 @@ def test_the_pages_preprocessing_is_to_mnists(explored, tmp_path):
         for stroke in strokes:
             draw.line(stroke, fill="white", width=18, joint="curve")
         (tmp_path / "rgba").write_bytes(pad.tobytes())
-        node(os.path.join(HERE, "preprocess.js"), repo.image("6_network.js"), str(tmp_path / "rgba"), "252", "252",
+        node(os.path.join(HERE, "preprocess.js"), repo.image("6_preprocessing.js"), str(tmp_path / "rgba"), "252", "252",
              str(tmp_path / "input"))
         page = np.fromfile(tmp_path / "input", np.float32).reshape(28, 28)
         python = to_mnist(pad)

@@ -28,7 +28,7 @@ def test_the_pads_drawing_is_made_as_the_data_sets_own_images(tmp_path, how):
         for stroke in strokes:
             ImageDraw.Draw(pad).line(stroke, fill=ink, width=18, joint="curve")
         (tmp_path / "rgba").write_bytes(pad.tobytes())
-        node(os.path.join(HERE, "preprocess.js"), os.path.join(ROOT, "web", "network.js"), str(tmp_path / "rgba"),
+        node(os.path.join(HERE, "preprocess.js"), os.path.join(ROOT, "web", "preprocessing.js"), str(tmp_path / "rgba"),
              "252", "252", str(tmp_path / "input"), json.dumps(how))
         page = np.fromfile(tmp_path / "input", np.float32).reshape(28, 28)
         python = (image_folders.fitted(pad) / 255 if how["steps"] == "picture"

@@ -26,11 +26,11 @@
       S.following = true;
       X.moveTo("step", S.run.steps.length - 1);
     },
-    state() { // the main column: the input, the four layers (NHWC, one image), h_fc1 and the probabilities
+    state() { // the main column: the input (and the photo it came from), the four layers (NHWC, one image), h_fc1 and the probabilities
       const {step, layers} = S.view.main;
       const out = {};
       for (const [name] of S.run.layers) out[name] = Array.from(layers[name]);
-      return {step, input: Array.from(S.input), drawn: S.drawing, layers: out, h_fc1: Array.from(layers.h_fc1),
+      return {step, input: Array.from(S.input), drawn: S.drawing, photo: S.photo, layers: out, h_fc1: Array.from(layers.h_fc1),
               probabilities: layers.probabilities.slice()};
     },
     timings() { return S.timings.slice(); }, // ms of each update so far

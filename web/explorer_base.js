@@ -1,6 +1,7 @@
 // 6.html: draw a digit and see every layer of the network answer, at every snapshot step of a
 // training run: one that is going on (train() writes the page as it trains) or the one in model/
-// (6.py). The numbers come from network.js; the data from the scripts written beside the page:
+// (6.py). The numbers come from network.js, the drawing made an input by preprocessing.js; the data
+// from the scripts written beside the page:
 // 6_run.js (the run, its steps, the test digits, 4.py's patterns, the layers' shapes) calls
 // explorerRun(), each 6_weights_STEP.js calls explorerWeights(), loaded when its step is first
 // wanted, and 6_live.js, read again every second while the run goes on, calls explorerLive() with
@@ -26,6 +27,8 @@ window.Explorer = (function () {
     waiting: {}, // step -> promise of its weights
     input: new Float32Array(784), // the network's input, row-major, as x
     drawing: false, // the pad holds a drawing (not only a test digit)
+    photo: null, // the name of the photo last put on the pad
+    photoError: null, // why the last photo could not be taken: [English, Japanese], or null
     selected: null, // the clicked channel: {name, c, column}
     view: {main: null, compare: null}, // each column's {step, layers, answer, why}
     asked: null, // the digit the reader asks why of (a click on its bar); null: each column's answer

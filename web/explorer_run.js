@@ -156,6 +156,7 @@
     $("draw").title = T("draw a digit here", "ここに数字を描く");
     $("channel-close").title = T("close", "閉じる");
     if (!X.mnist()) X.showDataTexts();
+    X.showPhotoError();
     for (const canvas of $("digits").children) {
       canvas.title = X.mnist() ? T("a ", "数字 ") + canvas.dataset.label : X.className(Number(canvas.dataset.label));
     }
@@ -208,6 +209,7 @@
     X.showSteps();
     X.buildTable();
     X.setupPad();
+    X.setupPhoto();
     const box = $("digits");
     S.run.digits.forEach((digit) => {
       const pixels = Array.from(network.bytes(digit.pixels), (v) => v / 255);

@@ -87,7 +87,7 @@
   function readPad() {
     const pad = $("draw");
     const data = pad.getContext("2d", {willReadFrequently: true}).getImageData(0, 0, pad.width, pad.height).data;
-    S.input = network.toMnist(data, pad.width, pad.height, X.readerImage()) || new Float32Array(784);
+    S.input = preprocessing.toMnist(data, pad.width, pad.height, X.readerImage()) || new Float32Array(784);
   }
 
   // The pad: strokes of the pen (pointer events), each one read as the network's input at once.

@@ -49,7 +49,7 @@
 
   // drawing.digit_sheet's saliency: white from the 99th percentile up (numpy's, linear)
   function saliencyGray(saliency) {
-    const top = Math.max(network.percentile(Float64Array.from(saliency).sort(), 99), 1e-12);
+    const top = Math.max(preprocessing.percentile(Float64Array.from(saliency).sort(), 99), 1e-12);
     return Array.from(saliency, (v) => Math.round(255 * Math.min(v / top, 1)));
   }
 
@@ -124,7 +124,7 @@
     $(column + "-saliency").title = why.smooth ? T("SmoothGrad (the pen rests)", "SmoothGrad（ペンが止まっている）")
       : T("the plain gradient |d logit / d x|", "勾配そのもの |d logit / d x|");
     for (const name of ["h_pool1", "h_conv2"]) {
-      paintRgb($(column + "-cam-" + name), heatOverlay(S.input, network.toInputSize(why.hirescam[name], 14)));
+      paintRgb($(column + "-cam-" + name), heatOverlay(S.input, preprocessing.toInputSize(why.hirescam[name], 14)));
     }
     // The deciding channels: h_conv2's 8 largest contributions to the logit, each its map and its share
     const box = $(column + "-deciding");
