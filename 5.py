@@ -48,7 +48,8 @@ HOW_TO_READ_JA = ("HiResCAM（場所ごとの勾配 × 活性化）は、答え�
                   "h_conv2（各場所が 14x14 ピクセルを見ます）では、決め手になった形の中心がわかり、それがループの穴に"
                   "なることもあります。（Grad-CAM は各チャンネルの勾配を先にマップ全体で平均するので、このネットワーク"
                   "ではピークが数字の外に出ることがよくあります。）")
-SANITY_JA = ("学習後と学習前の順位相関：サリエンシーマップ %.2f、h_pool1 の HiResCAM %.2f、h_conv2 の HiResCAM %.2f"
+SANITY_JA = ("学習後と学習前の順位相関：サリエンシーマップ（変えると答えがいちばん大きく変わるピクセルの図）%.2f、"
+             "h_pool1 の HiResCAM %.2f、h_conv2 の HiResCAM %.2f"
              "（1 に近ければ、マップが見せているのはネットワークが学んだことではなく入力そのもの）。")
 
 # 入力 (the inputs): the reader's images, made into MNIST digits; or the first 10 test digits
