@@ -153,7 +153,8 @@
 
   X.showTexts = function () {
     $("run").textContent = X.summaryText();
-    $("draw").title = T("draw a digit here", "ここに数字を描く");
+    $("draw").title = T("draw a digit here, or drop a photo of one", "ここに数字を描く（写真をドロップしても）");
+    $("photo").parentElement.title = T("a photo of a digit: or drop it on the pad", "数字の写真：パッドにドロップしても");
     $("channel-close").title = T("close", "閉じる");
     if (!X.mnist()) X.showDataTexts();
     X.showPhotoError();
