@@ -156,13 +156,18 @@ def _gunzip(path):
 
 def _read_idx(path, magic, ndim):
     """The unsigned bytes of an IDX file, shaped by its header; DataError if the header is off."""
-    data = _gunzip(path)
+    return parse_idx(_gunzip(path), path, magic, ndim)
+
+
+def parse_idx(data, path, magic, ndim):
+    """An IDX file's bytes (path: for the messages) shaped by its header; DataError if the header is off."""
     header_size = 4 * (1 + ndim)
     if len(data) < header_size:
         raise DataError("%s: too short for an IDX header (%d bytes)" % (path, len(data)))
     header = np.frombuffer(data, ">u4", 1 + ndim)
     if header[0] != magic:
-        raise DataError("%s: invalid magic number %d, expected %d" % (path, header[0], magic))
+        raise DataError("%s: invalid magic number %d, expected %d (an IDX file of %s)"
+                        % (path, header[0], magic, "images" if magic == IMAGE_MAGIC else "labels"))
     shape = tuple(int(n) for n in header[1:])
     body = np.frombuffer(data, np.uint8, offset=header_size)
     if body.size != math.prod(shape):

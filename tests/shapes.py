@@ -3,10 +3,11 @@ black at random sizes and places, written in MNIST's IDX format with a classes.t
 
 import gzip
 import os
-import struct
 
 import numpy as np
 from PIL import Image, ImageDraw
+
+from test_input_data import idx_bytes
 
 CLASSES = ["丸", "四角", "三角", "バツ", "十字", "横線", "縦線", "ひし形", "二重丸", "点"]  # circle, square, ...
 
@@ -49,10 +50,6 @@ def shapes(count, seed=0):
             draw.ellipse([cx - d, cy - d, cx + d, cy + d], fill=255)
         images[k] = np.asarray(image)
     return images, labels
-
-
-def idx_bytes(array, magic):
-    return struct.pack(">I", magic) + struct.pack(">%dI" % array.ndim, *array.shape) + array.tobytes()
 
 
 def write_idx(folder, train=600, test=100, classes=True, gz=True):

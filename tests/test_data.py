@@ -12,6 +12,7 @@ import input_data
 import shapes
 from conftest import ROOT
 from input_data import DataError
+from test_input_data import idx_bytes
 from machinery.analyses.mnist_preprocessing import measure_convention
 from machinery.data import datasets, image_folders
 
@@ -56,7 +57,7 @@ def write_emnist(folder, split="letters", labels_from=1):
     for part in ("train", "test"):
         for kind, array, magic in [("images-idx3", images.transpose(0, 2, 1), 2051), ("labels-idx1", labels, 2049)]:
             with gzip.open(os.path.join(folder, "emnist-%s-%s-%s-ubyte.gz" % (split, part, kind)), "wb") as f:
-                f.write(shapes.idx_bytes(np.ascontiguousarray(array), magic))
+                f.write(idx_bytes(np.ascontiguousarray(array), magic))
     with open(os.path.join(folder, "emnist-%s-mapping.txt" % split), "w") as f:
         f.write("".join("%d %d %d\n" % (labels_from + k, 65 + k, 97 + k) for k in range(3)))
     return images
@@ -112,13 +113,13 @@ def idx_with(tmp_path, name, data):
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda t: idx_with(t, "train-images-idx3-ubyte.gz", shapes.idx_bytes(np.zeros((3, 28, 28), np.uint8), 2049)),
+    (lambda t: idx_with(t, "train-images-idx3-ubyte.gz", idx_bytes(np.zeros((3, 28, 28), np.uint8), 2049)),
      r"train-images-idx3-ubyte\.gz: invalid magic number 2049, expected 2051 \(an IDX file of images\)"),
-    (lambda t: idx_with(t, "t10k-images-idx3-ubyte.gz", shapes.idx_bytes(np.zeros((100, 32, 32), np.uint8), 2051)),
+    (lambda t: idx_with(t, "t10k-images-idx3-ubyte.gz", idx_bytes(np.zeros((100, 32, 32), np.uint8), 2051)),
      r"t10k-images-idx3-ubyte\.gz: images of 32 x 32 pixels, not 28 x 28"),
-    (lambda t: idx_with(t, "t10k-labels-idx1-ubyte.gz", shapes.idx_bytes(np.zeros(99, np.uint8), 2049)),
+    (lambda t: idx_with(t, "t10k-labels-idx1-ubyte.gz", idx_bytes(np.zeros(99, np.uint8), 2049)),
      r"t10k-labels-idx1-ubyte\.gz: 99 labels for 100 images"),
-    (lambda t: idx_with(t, "t10k-labels-idx1-ubyte.gz", shapes.idx_bytes(np.full(100, 12, np.uint8), 2049)),
+    (lambda t: idx_with(t, "t10k-labels-idx1-ubyte.gz", idx_bytes(np.full(100, 12, np.uint8), 2049)),
      r"classes\.txt: 10 names for 13 classes"),
     (lambda t: (shapes.write_idx(str(t / "d")), (t / "d" / "classes.txt").write_text("a\nb\n"))[0],
      r"classes\.txt: 2 names for 10 classes"),

@@ -9,7 +9,6 @@ facts for run.json: its name, format, class names, image counts and a hash of it
 import glob
 import gzip
 import hashlib
-import math
 import os
 import re
 
@@ -124,18 +123,7 @@ def idx_array(path, magic, ndim):
         raise DataError("%s: truncated (the gzip stream ends early)" % path) from None
     except OSError as e:
         raise DataError("%s: can't be read (%s)" % (path, e)) from None
-    header_size = 4 * (1 + ndim)
-    if len(data) < header_size:
-        raise DataError("%s: too short for an IDX header (%d bytes)" % (path, len(data)))
-    header = np.frombuffer(data, ">u4", 1 + ndim)
-    if header[0] != magic:
-        raise DataError("%s: invalid magic number %d, expected %d (an IDX file of %s)"
-                        % (path, header[0], magic, "images" if magic == input_data.IMAGE_MAGIC else "labels"))
-    shape = tuple(int(n) for n in header[1:])
-    body = np.frombuffer(data, np.uint8, offset=header_size)
-    if body.size != math.prod(shape):
-        raise DataError("%s: header says %s values, file holds %d" % (path, " x ".join(map(str, shape)), body.size))
-    return body.reshape(shape)
+    return input_data.parse_idx(data, path, magic, ndim)
 
 
 def class_names(folder, count):
