@@ -234,3 +234,25 @@ def explored(pages):
     """`python 6.py` after 4.py and 5.py (steps 0, 100, 200, 300): the repository, what it printed."""
     repo, made = pages
     return repo, made["explored"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's), driven by Playwright, one for all of a worker's page tests; skipped with
+    a line on how to get it."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    missing = None if executable else "no Chromium: apt-get install chromium (or your system's chromium package)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = missing or "no Playwright: python -m pip install -r requirements.txt"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(missing)  # CI installs both: there the page is always tested
+        pytest.skip(missing)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()

@@ -3,6 +3,7 @@
 
 import base64
 import json
+import math
 import os
 import re
 import shutil
@@ -248,27 +249,6 @@ def test_the_pages_preprocessing_is_to_mnists(explored, tmp_path):
 # --- in a real browser ---
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium (Debian's), driven by Playwright; skipped with a line on how to get it."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    missing = None if executable else "no Chromium: apt-get install chromium (or your system's chromium package)"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = missing or "no Playwright: python -m pip install -r requirements.txt"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(missing)  # CI installs both: there the page is always tested
-        pytest.skip(missing)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield chromium
-        chromium.close()
-
-
 WAIT_MS = 120000  # the limit of a wait for what the page shows next (a busy 2-core machine is slow)
 
 
@@ -307,17 +287,18 @@ def page(browser, explored):
 
 
 def draw(page, strokes, look=None):
-    """Each stroke with the mouse on #draw: down, 12 moves per segment, up (pointer events); returns
-    the page's state at the end of each stroke, the button still down. look(), if given, is called
-    at the end of each segment, the button down."""
+    """Each stroke with the mouse on #draw: down, a move every 10 pixels or less (a mouse at 600 pixels
+    a second, 60 events a second), up (pointer events); returns the page's state at the end of each
+    stroke, the button still down. look(), if given, is called at the end of each segment, the button down."""
     box = page.locator("#draw").bounding_box()
     during = []
     for stroke in strokes:
         page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
         page.mouse.down()
         for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
-            for k in range(1, 13):
-                page.mouse.move(box["x"] + x0 + (x1 - x0) * k / 12, box["y"] + y0 + (y1 - y0) * k / 12)
+            moves = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / 10))
+            for k in range(1, moves + 1):
+                page.mouse.move(box["x"] + x0 + (x1 - x0) * k / moves, box["y"] + y0 + (y1 - y0) * k / moves)
             if look:
                 next_frame(page)
                 look()

@@ -14,7 +14,7 @@ import cnn
 import shapes
 from machinery.analyses.mnist_preprocessing import to_mnist
 from machinery.data import image_folders
-from test_6 import HERE, ROOT, browser, draw, node, open_page, pad_pixels  # noqa: F401  (browser: a fixture)
+from test_6 import HERE, ROOT, draw, node, open_page, pad_pixels
 
 CIRCLE = [[(126 + 75 * math.cos(2 * math.pi * k / 24), 126 + 75 * math.sin(2 * math.pi * k / 24)) for k in range(25)]]
 
@@ -36,7 +36,7 @@ def test_the_pads_drawing_is_made_as_the_data_sets_own_images(tmp_path, how):
         assert np.abs(page - python).mean() <= 0.01 and np.abs(page - python).max() <= 0.02, (k, np.abs(page - python).max())
 
 
-def test_the_page_names_the_classes_and_its_answer_is_tensorflows(browser, pictures, tmp_path):  # noqa: F811
+def test_the_page_names_the_classes_and_its_answer_is_tensorflows(browser, pictures, tmp_path):
     _, repo, _ = pictures  # a model of drawn shapes (black on white, class folders) and its 6.html
     errors = []
     context, page = open_page(browser, "file://" + repo.image("6.html"), errors, locale="ja-JP")

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from conftest import png_header
 from machinery.analyses.mnist_preprocessing import open_image, to_mnist
-from test_6 import browser, page, tf_layers  # noqa: F401  (fixtures)
+from test_6 import page, tf_layers  # noqa: F401  (page: a fixture)
 
 SEVEN = [[(0.25, 0.2), (0.75, 0.18), (0.55, 0.5), (0.42, 0.85)], [(0.38, 0.52), (0.7, 0.5)]]  # a 7, in parts of the frame
 

@@ -11,7 +11,7 @@ import time
 
 import cnn
 from machinery.run import run_page
-from test_6 import NAMES, assert_same_as_tensorflow, browser, open_page, shows, tf_layers  # noqa: F401
+from test_6 import NAMES, assert_same_as_tensorflow, open_page, shows, tf_layers
 from tools import remove_leftovers
 
 

@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 import cnn
-from test_6 import STROKES, browser, draw, next_frame, node, page, shows  # noqa: F401  (fixtures)
+from test_6 import STROKES, draw, next_frame, node, page, shows  # noqa: F401  (page: a fixture)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHANNELS = [0, 5, 13, 22, 31, 40, 51, 63]
