@@ -112,6 +112,16 @@ def idx_with(tmp_path, name, data):
     return folder
 
 
+def damaged(folder, name):
+    """folder, with its gzipped file name damaged: 64 bytes overwritten near its start, where the gzip
+    header (with the file's name) ends and the deflate stream begins."""
+    path = os.path.join(folder, name)
+    data = bytearray(open(path, "rb").read())
+    data[10:74] = b"\xff" * 64
+    open(path, "wb").write(bytes(data))
+    return folder
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda t: idx_with(t, "train-images-idx3-ubyte.gz", idx_bytes(np.zeros((3, 28, 28), np.uint8), 2049)),
      r"train-images-idx3-ubyte\.gz: invalid magic number 2049, expected 2051 \(an IDX file of images\)"),
@@ -125,6 +135,8 @@ def idx_with(tmp_path, name, data):
      r"classes\.txt: 2 names for 10 classes"),
     (lambda t: (shapes.write_idx(str(t / "d")), os.remove(t / "d" / "train-labels-idx1-ubyte.gz"))[0],
      r"train-labels-idx1-ubyte\.gz: missing"),
+    (lambda t: damaged(shapes.write_idx(str(t / "d")), "train-images-idx3-ubyte.gz"),
+     r"train-images-idx3-ubyte\.gz: can't be read \(Error -3 while decompressing data: "),
     (lambda t: (write_emnist(str(t / "e")), (t / "e" / "emnist-letters-mapping.txt").write_text("1 65\n2 66\n"), str(t / "e"))[2],
      r"emnist-letters-train-labels-idx1-ubyte\.gz: label 3 is not in .*mapping\.txt"),
     (lambda t: str(t / "nowhere"), r"nowhere: no such folder"),

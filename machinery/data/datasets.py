@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import os
 import re
+import zlib
 
 import numpy as np
 
@@ -115,13 +116,12 @@ def read_idx(path, files):
 
 def idx_array(path, magic, ndim):
     """The unsigned bytes of an IDX file, gzipped or not, shaped by its header."""
-    opener = gzip.open if path.endswith(".gz") else open
     try:
-        with opener(path, "rb") as f:
-            data = f.read()
+        with open(path, "rb") as f:
+            data = gzip.decompress(f.read()) if path.endswith(".gz") else f.read()
     except EOFError:
         raise DataError("%s: truncated (the gzip stream ends early)" % path) from None
-    except OSError as e:
+    except (OSError, zlib.error) as e:
         raise DataError("%s: can't be read (%s)" % (path, e)) from None
     return input_data.parse_idx(data, path, magic, ndim)
 
