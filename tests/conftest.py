@@ -13,6 +13,14 @@ import zlib
 import pytest
 from PIL import Image, ImageDraw
 
+# pytest-xdist's workers share the cores: each TensorFlow process (a worker's own, and every script it
+# runs, which inherit this) gets its share of them, not all of them, so that two processes at once do
+# not oversubscribe the cores (set before TensorFlow makes its thread pools; a reader's setting stays).
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    share = str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", share)  # threads inside an op
+    os.environ.setdefault("TF_NUM_INTEROP_THREADS", share)  # ops at once (training runs them one at a time already)
+
 from machinery.run import onednn  # noqa: F401  before TensorFlow, as every script: the kernels the scripts run
 from machinery.bench.repository import copy_of_repository
 
