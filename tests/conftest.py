@@ -145,20 +145,20 @@ def trained_folder(tmp_path_factory):
 @pytest.fixture(scope="session")
 def pictures(tmp_path_factory):
     """A folder of drawn shapes (tests/shapes.py: 100 PNGs a class, black on white), a copy of the
-    repository whose model/ learned it (`0.py --data ... --steps 150 --seed 1`), and its 6.html, for all
-    workers: (the data's folder, the copy (read only), what 0.py printed)."""
+    repository where `3.py --data ... --steps 150 --seed 1` learned it, and its 6.html, for all workers:
+    (the data's folder, the copy (read only), 3.py's process: its stdout and stderr)."""
     import shapes
 
     def train(folder):
         data = shapes.write_folders(str(folder / "shapes"), count=1000)
         (folder / "tf-cnn-image").mkdir()
         repo = Repo(str(folder / "tf-cnn-image"))
-        stdout = repo.run("0.py", "--data", data, "--steps", "150", "--seed", "1").stdout
+        result = repo.run("3.py", "--data", data, "--steps", "150", "--seed", "1")
         repo.run("6.py")
-        return stdout
+        return {"stdout": result.stdout, "stderr": result.stderr}
 
-    folder, stdout = once_for_all_workers(tmp_path_factory, "pictures", train)
-    return str(folder / "shapes"), Repo(str(folder / "tf-cnn-image"), copy=False), stdout
+    folder, made = once_for_all_workers(tmp_path_factory, "pictures", train)
+    return str(folder / "shapes"), Repo(str(folder / "tf-cnn-image"), copy=False), types.SimpleNamespace(**made)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+from machinery.bench import turns
 from machinery.run import cpu_settings
 
 MACHINE = {"date", "cpu", "cpu_vector_instructions", "cores", "onednn", "onednn_default", "onednn_max_cpu_isa",
@@ -33,11 +34,24 @@ def bench(tmp_path, *args):
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory):
+def fake_pytorch(tmp_path_factory):
+    """A stand-in for PyTorch's Python (pytorch_worker.py's side of the talk): ready, then every window
+    takes it 0.5 s; it counts the windows in a file beside it: (its path, that file's)."""
+    fake = tmp_path_factory.mktemp("fake")
+    python = fake / "python"
+    python.write_text("#!/bin/sh\necho ready 0.0+fake\nwhile read line; do echo $line >> %s; echo 0.5; done\n"
+                      % (fake / "windows"))
+    python.chmod(0o755)
+    return python, fake / "windows"
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory, fake_pytorch):
     """The training's measurements in one `python bench.py` at its smallest settings (one import of
-    TensorFlow for all); test_bench_pages.py has the pages' and the scripts'."""
-    return bench(tmp_path_factory.mktemp("bench"), "steps", "kernels", "costs", "--steps", "2", "--windows", "1",
-                 "--profile-steps", "2", "--whole-steps", "1", "--rounds", "1", "--overhead-steps", "2")
+    TensorFlow for all), `pytorch` against a stand-in; test_bench_pages.py has the pages' and the scripts'."""
+    return bench(tmp_path_factory.mktemp("bench"), "steps", "kernels", "costs", "pytorch", "--python", str(fake_pytorch[0]),
+                 "--steps", "2", "--windows", "1", "--profile-steps", "2", "--whole-steps", "1", "--rounds", "1",
+                 "--overhead-steps", "2")
 
 
 def rows(table, prefix):
@@ -46,7 +60,7 @@ def rows(table, prefix):
 
 def test_steps_against_the_machines_limit(measured):
     table, stdout = measured
-    assert table["measurements"] == ["steps", "kernels", "costs"]
+    assert table["measurements"] == ["steps", "kernels", "costs", "pytorch"]
     assert not [key for key in table if key.startswith(("page_", "split_s", "6py"))], "the others not run"
     assert abs(table["step_gflop"] - 4.1025) < 0.0001
     assert table["bare_steps_per_s"] > 0 and table["train_steps_per_s"] > 0 and table["matmul_gflops"] > 0
@@ -95,27 +109,27 @@ def test_a_measurement_not_there_is_named(tmp_path):
     assert "without any: steps kernels costs page" in help_text
 
 
-def test_pytorch_times_both_sides_in_turns(tmp_path):
-    # A stand-in for PyTorch's Python: ready, then every window takes it 0.5 s; it counts the windows.
-    fake = tmp_path / "fake"
-    fake.mkdir()
-    python = fake / "python"
-    python.write_text("#!/bin/sh\necho ready 0.0+fake\nwhile read line; do echo $line >> %s; echo 0.5; done\n"
-                      % (fake / "windows"))
-    python.chmod(0o755)
-    out = tmp_path / "out"
-    out.mkdir()
-    table, stdout = bench(out, "pytorch", "--python", str(python), "--steps", "3", "--windows", "3")
+def test_pytorch_times_both_sides_in_turns(measured, fake_pytorch):
+    table, stdout = measured
     precisions = ["float32", "bf16"] if cpu_settings.bf16_here() else ["float32"]
     for precision in precisions:
-        assert table["pytorch_%s_steps_per_s" % precision] == 6.0, "3 steps in 0.5 s"
+        assert table["pytorch_%s_steps_per_s" % precision] == 4.0, "2 steps in 0.5 s"
         assert table["tensorflow_%s_steps_per_s" % precision] > 0
-        # The median of the windows' ratios, near the ratio of the median rates:
         ratio = table["tensorflow_over_pytorch_%s" % precision]
-        assert ratio == pytest.approx(table["tensorflow_%s_steps_per_s" % precision] / 6.0, rel=0.3)
-    assert (fake / "windows").read_text() == "go\n" * 3 * len(precisions)
-    assert table["pytorch"] == "0.0+fake" and table["window_steps"] == 3 and table["windows"] == 3
+        assert ratio == pytest.approx(table["tensorflow_%s_steps_per_s" % precision] / 4.0), "one window each"
+    assert fake_pytorch[1].read_text() == "go\n" * len(precisions), "a window of each precision, in turns"
+    assert table["pytorch"] == "0.0+fake" and table["window_steps"] == 2 and table["windows"] == 1
     assert "this port / PyTorch" in stdout
+
+
+def test_turns_alternate_and_the_ratio_is_the_median_of_the_rounds():
+    """How every measurement in turns is timed (turns.py): each kind once a round, who goes first
+    alternating; a ratio is the median of the rounds' ratios, not the ratio of the medians."""
+    order = []
+    seconds = turns.in_turns({"a": lambda: order.append("a") or 1.0, "b": lambda: order.append("b") or 2.0}, 3)
+    assert order == ["a", "b", "b", "a", "a", "b"] and seconds == {"a": [1.0] * 3, "b": [2.0] * 3}
+    rounds = {"slow": [4.0, 2.0, 9.0], "fast": [2.0, 4.0, 3.0]}  # ratios 2, 0.5, 3; medians' ratio 4 / 3
+    assert turns.ratio(rounds, "slow", "fast") == 2.0
 
 
 def test_pytorch_names_a_python_without_pytorch(tmp_path):

@@ -14,6 +14,8 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, Repo, run_page_files
+from machinery.data import datasets
+from machinery.run import flags
 
 ARTICLE_LISTING = """\
 W_conv1:  (5, 5, 1, 32)
@@ -114,14 +116,25 @@ def test_2_writes_fifty_digits(repo):
     assert p[:28, :28].max() > 200 and p[:28, :28].min() == 0, "a digit: white strokes on black"
 
 
-def test_0_prints_the_articles_lines_and_only_its_own_on_the_terminal(repo):
+@pytest.fixture(scope="module")
+def second(trained, tmp_path_factory):
+    """`python 0.py --steps 1 --logdir LOGS`, unseeded, in a copy of its own, LOGS the folder where the
+    short training logged: (the copy, its process)."""
+    path = tmp_path_factory.mktemp("second") / "tf-cnn-image"
+    path.mkdir()
+    repo = Repo(str(path))
+    return repo, repo.run("0.py", "--steps", "1", "--logdir", os.path.join(trained[0].path, "logs"))
+
+
+def test_0_prints_the_articles_lines_and_only_its_own_on_the_terminal(second):
     """stdout has the article's lines; no TensorFlow start-up log: stderr has the run's own lines (a note
     on --bf16, the page's address), whatever the CPU; and its page says "no seed"."""
-    result = repo.run("0.py", "--steps", "1")
+    repo, result = second
     lines = result.stdout.splitlines()
     assert [re.sub(r"[\d.]+$", "X", line) for line in lines] == ["step 0, training accuracy X", "test accuracy X"]
     lines = result.stderr.splitlines()
     assert lines and all(line.startswith(("note: ", "Watch it learn: ")) for line in lines), lines
+    assert "step/s" not in result.stderr, "no progress bar where stderr is not a terminal"
     # An unseeded run says so on its page, in both languages, and never "None"
     with open(repo.image("6_run.js"), encoding="utf-8") as f:
         summary = json.loads(re.fullmatch(r"explorerRun\((.*)\);\n", f.read(), re.S).group(1))["summary"]
@@ -251,10 +264,15 @@ def test_bad_data_gives_a_one_line_error_and_writes_nothing(repo):
 
 
 @pytest.mark.parametrize("flag", ["--steps=-1", "--seed=-3", "--steps=many"])
-def test_bad_flags_are_refused(repo, flag):
-    result = repo.run("3.py", flag, check=False)
-    assert result.returncode == 2
-    assert re.search(r"error: (argument --\w+: invalid int value|--\w+ must be)", result.stderr.splitlines()[-1])
+def test_bad_flags_are_refused(monkeypatch, capsys, flag):
+    """3.py's flags, as flags.parse_args (each script's first step) reads them: a wrong one ends the
+    script with status 2 and a line that says which (in this process: a script's start is tested above)."""
+    monkeypatch.setattr(sys, "argv", ["3.py", flag])
+    monkeypatch.setattr(datasets, "chosen", datasets.chosen)  # restored after: parse_args sets it
+    with pytest.raises(SystemExit) as exited:
+        flags.parse_args("3.py", steps=True)
+    assert exited.value.code == 2
+    assert re.search(r"error: (argument --\w+: invalid int value|--\w+ must be)", capsys.readouterr().err.splitlines()[-1])
 
 
 def test_two_runs_at_once_leave_only_whole_files(untrained):
@@ -293,10 +311,13 @@ def events(folder):
     return runs
 
 
-def test_3_logs_for_tensorboard(trained, repo):
+def test_3_logs_for_tensorboard(trained, second):
     trained_repo, stdout = trained
     logs = os.path.join(trained_repo.path, "logs")
-    [(run, (records, graph))] = events(logs).items()
+    runs = events(logs)
+    # A second run, 0.py's from another copy into the same folder, sits beside the first.
+    assert len(runs) == 2
+    run, (records, graph) = sorted(runs.items())[0]  # (named by their start: 3.py's is the first)
     assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d", run), "a sub-folder named by the date and time"
     assert graph > 10000, "the graph"
     scalars = {(step, tag): value for step, tag, kind, value in records if kind == "simple_value"}
@@ -317,9 +338,6 @@ def test_3_logs_for_tensorboard(trained, repo):
     assert len(images) == 4 * 4 * 10
     histograms = {tag for step, tag, kind, _ in records if kind == "histo" and step == STEPS}
     assert histograms == {"W_conv1", "b_conv1", "W_conv2", "b_conv2", "W_fc1", "b_fc1", "W_fc2", "b_fc2"}
-    # A second run, from another copy into the same folder, sits beside the first.
-    repo.run("0.py", "--steps", "0", "--logdir", logs)
-    assert len(events(logs)) == 2
 
 
 def test_without_logdir_no_event_file(untrained):

@@ -17,12 +17,12 @@ import cnn
 from machinery.run import cpu_settings
 
 
-def on_a_terminal(repo, steps, stdout_too=False):
-    """Run 0.py with stderr on a terminal (a pty of 100 columns), and stdout a pipe or, with stdout_too,
-    the same terminal (as `script` captures a run): what the terminal showed, and stdout."""
+def on_a_terminal(repo, steps, *args, stdout_too=False):
+    """Run `0.py --steps STEPS ARGS` with stderr on a terminal (a pty of 100 columns), and stdout a pipe
+    or, with stdout_too, the same terminal (as `script` captures a run): what the terminal showed, and stdout."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    process = subprocess.Popen([sys.executable, os.path.join(repo.path, "0.py"), "--steps", str(steps)],
+    process = subprocess.Popen([sys.executable, os.path.join(repo.path, "0.py"), "--steps", str(steps), *args],
                                stdout=follower if stdout_too else subprocess.PIPE, stderr=follower, text=True)
     os.close(follower)
     terminal = b""
@@ -40,12 +40,26 @@ def on_a_terminal(repo, steps, stdout_too=False):
     return terminal.decode(errors="replace"), stdout
 
 
-def test_a_terminal_sees_a_progress_bar_and_the_articles_lines_stay_on_stdout(repo):
-    """stderr a terminal, stdout a pipe: the bar goes to the terminal only, with the time left."""
-    shown, stdout = on_a_terminal(repo, 40)
+def test_bf16_trains_in_bfloat16_where_the_cpu_has_it_and_a_terminal_sees_a_progress_bar(repo):
+    """`0.py --bf16`, stderr a terminal and stdout a pipe (one run for both): the bar goes to the terminal
+    only, with the time left; bfloat16 where the CPU has it, else float32 and a line that says why.
+    (Where stderr is not a terminal there is no bar: test_scripts' test of 0.py's lines.)"""
+    shown, stdout = on_a_terminal(repo, 100, "--seed", "3", "--bf16")
     assert [re.sub(r"[\d.]+$", "X", line) for line in stdout.splitlines()] == [
         "step 0, training accuracy X", "test accuracy X"], "exactly the article's"
-    assert re.search(r"\d+/40 \[\d\d:\d\d<\d\d:\d\d, +[\d.]+ ?(step/s|s/step)\]", shown), shown[-500:]
+    assert re.search(r"\d+/100 \[\d\d:\d\d<\d\d:\d\d, +[\d.]+ ?(step/s|s/step)\]", shown), shown[-500:]
+    with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
+        run = json.load(f)
+    if cpu_settings.bf16_here():
+        assert run["precision"] == "bfloat16" and "--bf16" not in shown
+    else:
+        assert run["precision"] == "float32"
+        why = ("this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)" if not cpu_settings.cpu_has_bf16()
+               else "TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs"
+               if not cpu_settings.onednn.enabled()
+               else "ONEDNN_MAX_CPU_ISA=%s keeps oneDNN from its bfloat16 instructions" % cpu_settings.onednn_isa_cap())
+        assert "--bf16: %s: training in float32" % why in shown.splitlines(), shown[:500]
+    assert run["test_accuracy"] > 0.75, "bfloat16 learns as float32 does (0.85 after 100 steps)"
 
 
 def test_the_bar_is_gone_before_the_last_line(repo):
@@ -54,23 +68,6 @@ def test_the_bar_is_gone_before_the_last_line(repo):
     assert re.search(r"\d+/20 \[", shown), shown[-500:]
     last = shown[shown.index("test accuracy"):]
     assert re.fullmatch(r"test accuracy [\d.]+\r?\n", last), repr(last)
-
-
-def test_bf16_trains_in_bfloat16_where_the_cpu_has_it(repo):
-    result = repo.run("0.py", "--steps", "100", "--seed", "3", "--bf16")
-    with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
-        run = json.load(f)
-    if cpu_settings.bf16_here():
-        assert run["precision"] == "bfloat16" and "--bf16" not in result.stderr
-    else:
-        assert run["precision"] == "float32"
-        why = ("this CPU has no bfloat16 instructions (avx512_bf16 or amx_bf16)" if not cpu_settings.cpu_has_bf16()
-               else "TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0), and bfloat16 is theirs"
-               if not cpu_settings.onednn.enabled()
-               else "ONEDNN_MAX_CPU_ISA=%s keeps oneDNN from its bfloat16 instructions" % cpu_settings.onednn_isa_cap())
-        assert "--bf16: %s: training in float32" % why in result.stderr.splitlines()
-    assert run["test_accuracy"] > 0.75, "bfloat16 learns as float32 does (0.85 after 100 steps)"
-    assert "step/s" not in result.stderr, "no progress bar where stderr is not a terminal"
 
 
 def test_without_bf16_the_run_is_float32_and_a_bf16_cpu_is_told_of_the_flag(monkeypatch, capsys):
