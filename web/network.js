@@ -40,13 +40,16 @@
 
   // --- the layers (cnn.py): conv2d 5x5 SAME stride 1, ReLU, max_pool_2x2 SAME ---
 
-  // relu(conv2d(input, W) + b): input (size, size, inC), W (5, 5, inC, outC) -> (size, size, outC)
+  // relu(conv2d(input, W) + b): input (size, size, inC), W (5, 5, inC, outC) -> (size, size, outC).
+  // At each place the window's inputs that are not 0 (most are 0: paper, ReLU) are gathered first,
+  // in (ky, kx, ci) order, then each output channel sums them in that order, eight channels at a time
+  // (this network's 32 and 64).
   function convRelu(input, size, inC, W, b, outC) {
     const out = new Float32Array(size * size * outC);
-    const acc = new Float64Array(outC);
+    const values = new Float64Array(25 * inC), rows = new Int32Array(25 * inC);
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
-        acc.set(b);
+        let n = 0;
         for (let ky = 0; ky < 5; ky++) {
           const iy = y + ky - 2;
           if (iy < 0 || iy >= size) continue; // SAME: zeros outside
@@ -57,14 +60,22 @@
             const wBase = (ky * 5 + kx) * inC * outC;
             for (let ci = 0; ci < inC; ci++) {
               const v = input[inBase + ci];
-              if (v === 0) continue; // most inputs are 0 (paper, ReLU): skip them
-              const wRow = wBase + ci * outC;
-              for (let co = 0; co < outC; co++) acc[co] += v * W[wRow + co];
+              if (v !== 0) { values[n] = v; rows[n++] = wBase + ci * outC; }
             }
           }
         }
         const outBase = (y * size + x) * outC;
-        for (let co = 0; co < outC; co++) out[outBase + co] = acc[co] > 0 ? acc[co] : 0;
+        for (let co = 0; co < outC; co += 8) {
+          let s0 = b[co], s1 = b[co + 1], s2 = b[co + 2], s3 = b[co + 3], s4 = b[co + 4], s5 = b[co + 5], s6 = b[co + 6], s7 = b[co + 7];
+          for (let k = 0; k < n; k++) {
+            const v = values[k], r = rows[k] + co;
+            s0 += v * W[r]; s1 += v * W[r + 1]; s2 += v * W[r + 2]; s3 += v * W[r + 3];
+            s4 += v * W[r + 4]; s5 += v * W[r + 5]; s6 += v * W[r + 6]; s7 += v * W[r + 7];
+          }
+          const o = outBase + co;
+          out[o] = s0 > 0 ? s0 : 0; out[o + 1] = s1 > 0 ? s1 : 0; out[o + 2] = s2 > 0 ? s2 : 0; out[o + 3] = s3 > 0 ? s3 : 0;
+          out[o + 4] = s4 > 0 ? s4 : 0; out[o + 5] = s5 > 0 ? s5 : 0; out[o + 6] = s6 > 0 ? s6 : 0; out[o + 7] = s7 > 0 ? s7 : 0;
+        }
       }
     }
     return out;
@@ -92,12 +103,22 @@
     const h_conv2 = convRelu(h_pool1, 14, 32, w.W_conv2, w.b_conv2, 64);
     const h_pool2 = maxPool(h_conv2, 14, 64); // h_pool2_flat is this array as it is: NHWC
     // h_fc1 = relu(h_pool2_flat W_fc1 + b_fc1), W_fc1 (3136, 1024) as integers times their column's scale
-    const acc = new Float64Array(1024);
-    for (let i = 0; i < 3136; i++) {
-      const v = h_pool2[i];
-      if (v === 0) continue;
-      const row = i * 1024;
-      for (let j = 0; j < 1024; j++) acc[j] += v * w.W_fc1[row + j];
+    // (the rows of h_pool2's inputs that are not 0 taken four at a time, each unit adding them in order)
+    const acc = new Float64Array(1024), W = w.W_fc1, on = [];
+    for (let i = 0; i < 3136; i++) if (h_pool2[i] !== 0) on.push(i);
+    let k = 0;
+    for (; k + 4 <= on.length; k += 4) {
+      const v0 = h_pool2[on[k]], v1 = h_pool2[on[k + 1]], v2 = h_pool2[on[k + 2]], v3 = h_pool2[on[k + 3]];
+      const r0 = on[k] * 1024, r1 = on[k + 1] * 1024, r2 = on[k + 2] * 1024, r3 = on[k + 3] * 1024;
+      for (let j = 0; j < 1024; j++) {
+        let s = acc[j];
+        s += v0 * W[r0 + j]; s += v1 * W[r1 + j]; s += v2 * W[r2 + j]; s += v3 * W[r3 + j];
+        acc[j] = s;
+      }
+    }
+    for (; k < on.length; k++) {
+      const v = h_pool2[on[k]], row = on[k] * 1024;
+      for (let j = 0; j < 1024; j++) acc[j] += v * W[row + j];
     }
     const h_fc1 = new Float32Array(1024);
     for (let j = 0; j < 1024; j++) {
@@ -168,7 +189,17 @@
             const ix = x + kx - 2;
             if (ix < 0 || ix >= size) continue;
             const inBase = (iy * size + ix) * inC, wBase = (ky * 5 + kx) * inC * outC;
-            for (let ci = 0; ci < inC; ci++) {
+            let ci = 0;
+            for (; ci + 4 <= inC; ci += 4) { // four input channels at a time, each summed in the channels' order
+              const w0 = wBase + ci * outC, w1 = w0 + outC, w2 = w1 + outC, w3 = w2 + outC;
+              let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+              for (let k = 0; k < n; k++) {
+                const c = cs[k], g = gs[k];
+                s0 += g * W[w0 + c]; s1 += g * W[w1 + c]; s2 += g * W[w2 + c]; s3 += g * W[w3 + c];
+              }
+              result[inBase + ci] += s0; result[inBase + ci + 1] += s1; result[inBase + ci + 2] += s2; result[inBase + ci + 3] += s3;
+            }
+            for (; ci < inC; ci++) {
               const wRow = wBase + ci * outC;
               let s = 0;
               for (let k = 0; k < n; k++) s += gs[k] * W[wRow + cs[k]];
@@ -201,17 +232,22 @@
   // channels' contributions to the logit (HiResCAM's per-channel terms). All row-major, NHWC.
   function backward(w, layers, cls) {
     // fc2, and fc1's ReLU: the units that are on pass W_fc2's column on
-    const units = [], g1 = [];
+    const units = new Int32Array(1024), g1 = new Float64Array(1024);
+    let n = 0;
     for (let j = 0; j < 1024; j++) {
-      if (layers.h_fc1[j] > 0) { units.push(j); g1.push(w.W_fc2[j * w.b_fc2.length + cls] * w.W_fc1_scale[j]); }
+      if (layers.h_fc1[j] > 0) { units[n] = j; g1[n++] = w.W_fc2[j * w.b_fc2.length + cls] * w.W_fc1_scale[j]; }
     }
-    // fc1: to h_pool2 (h_pool2_flat is h_pool2 as it is), W_fc1 as integers times their column's scale
-    const gPool2 = new Float64Array(3136);
-    for (let i = 0; i < 3136; i++) {
-      const row = i * 1024;
-      let s = 0;
-      for (let k = 0; k < units.length; k++) s += w.W_fc1[row + units[k]] * g1[k];
-      gPool2[i] = s;
+    // fc1: to h_pool2 (h_pool2_flat is h_pool2 as it is), W_fc1 as integers times their column's scale,
+    // four rows at a time, each summed in the units' order
+    const gPool2 = new Float64Array(3136), W = w.W_fc1;
+    for (let i = 0; i < 3136; i += 4) {
+      const r0 = i * 1024, r1 = r0 + 1024, r2 = r1 + 1024, r3 = r2 + 1024;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < n; k++) {
+        const u = units[k], g = g1[k];
+        s0 += W[r0 + u] * g; s1 += W[r1 + u] * g; s2 += W[r2 + u] * g; s3 += W[r3 + u] * g;
+      }
+      gPool2[i] = s0; gPool2[i + 1] = s1; gPool2[i + 2] = s2; gPool2[i + 3] = s3;
     }
     const gConv2 = maxPoolBack(layers.h_conv2, gPool2, 14, 64);
     const gPool1 = convReluBack(layers.h_conv2, gConv2, 14, 32, w.W_conv2, 64);
