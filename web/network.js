@@ -10,6 +10,7 @@
   // --- weights: 6.py writes them as base64 of little-endian float32, W_fc1 as 24-bit integers ---
 
   function bytes(base64) {
+    if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(base64); // (Chrome 140, Firefox 133, Safari 18.2)
     if (typeof atob === "function") {
       const text = atob(base64);
       const out = new Uint8Array(text.length);
