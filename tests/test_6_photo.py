@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from conftest import png_header
 from machinery.analyses.mnist_preprocessing import open_image, to_mnist
-from test_6 import page, tf_layers  # noqa: F401  (page: a fixture)
+from test_6 import opened, page, tf_layers  # noqa: F401  (opened, page: fixtures)
 
 SEVEN = [[(0.25, 0.2), (0.75, 0.18), (0.55, 0.5), (0.42, 0.85)], [(0.38, 0.52), (0.7, 0.5)]]  # a 7, in parts of the frame
 
@@ -84,6 +84,8 @@ def test_a_photo_dropped_on_the_pad(page, photos):
     page.wait_for_function("window.explorer.state().photo === 'dark.png'")
     state = page.evaluate("window.explorer.state()")
     assert np.abs(np.array(state["input"]).reshape(28, 28) - to_mnist(open_image(str(photos / "dark.png")))).mean() <= 0.02
+    page.locator("#digits canvas").first.click()  # a test digit instead: the input no longer comes from the photo
+    page.wait_for_function("window.explorer.state().photo === null")
 
 
 def test_a_bad_file_gets_one_line_and_changes_nothing(page, photos, tmp_path):

@@ -27,7 +27,7 @@ window.Explorer = (function () {
     waiting: {}, // step -> promise of its weights
     input: new Float32Array(784), // the network's input, row-major, as x
     drawing: false, // the pad holds a drawing (not only a test digit)
-    photo: null, // the name of the photo last put on the pad
+    photo: null, // the name of the photo on the pad (drawn over or not); null after Clear or a test digit
     photoError: null, // why the last photo could not be taken: [English, Japanese], or null
     selected: null, // the clicked channel: {name, c, column}
     view: {main: null, compare: null}, // each column's {step, layers, answer, why}

@@ -47,8 +47,8 @@
     if (!input) return refuse(name, "no ink: the image is blank or uniform", "インクがありません（真っ白か、一様な画像です）");
     S.photoError = null;
     X.showPhotoError();
-    S.photo = name;
     X.startFrom(input);
+    S.photo = name; // (after startFrom, which forgets the one before)
   };
 
   X.setupPhoto = function () {

@@ -124,6 +124,7 @@
     $("clear").addEventListener("click", () => {
       clear();
       S.drawing = false;
+      S.photo = null;
       S.input = new Float32Array(784);
       X.update();
     });
@@ -133,6 +134,7 @@
   // A test digit: the network gets it as it is; the pad shows it enlarged, to draw over.
   X.startFrom = function (pixels) {
     X.clearPad();
+    S.photo = null; // (takePhoto names its photo after this)
     const small = document.createElement("canvas");
     X.paint(small, Array.from(pixels, (v) => Math.round(255 * v)), 28, 28);
     const context = $("draw").getContext("2d");
