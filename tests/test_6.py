@@ -272,17 +272,38 @@ def open_page(browser, url, errors, locale="en-US"):
     return context, view
 
 
-@pytest.fixture
-def page(browser, explored):
-    """6.html opened from the file system in an English browser, the network blocked; fails the test
-    on any browser error or request."""
+@pytest.fixture(scope="module")
+def opened(browser, explored):
+    """6.html opened from the file system in an English browser, the network blocked, once for a test
+    file's tests (an opening costs Chromium 2 to 3 s of CPU): the page, and its errors so far."""
     repo, _ = explored
     errors = []
-    context, page = open_page(browser, "file://" + repo.image("6.html"), errors)
-    page.wait_for_function("window.explorer && window.explorer.ready")
-    page.evaluate("window.explorer.ready")
-    yield page
+    context, view = open_page(browser, "file://" + repo.image("6.html"), errors)
+    view.wait_for_function("window.explorer && window.explorer.ready")
+    view.evaluate("window.explorer.ready")
+    yield view, errors
     context.close()
+
+
+@pytest.fixture
+def page(opened):
+    """The opened 6.html, back as it opened, as a reader gets it back: the window's size, the channel's
+    panel closed, the maps of the answers, the first test digit on the pad, both sliders where they
+    started (the Training step column following the run); fails the test on any browser error or request."""
+    view, errors = opened
+    view.set_viewport_size({"width": 1400, "height": 1000})
+    view.evaluate("""() => {
+        if (!document.getElementById("channel").hidden) document.getElementById("channel-close").click();
+        const asked = window.explorer.asked();
+        if (asked !== null) document.querySelector("#main-bars .bar[data-digit='" + asked + "']").click();
+        document.querySelector("#digits canvas").click();
+        const compare = document.getElementById("compare-step");
+        compare.value = 0;
+        compare.dispatchEvent(new Event("input"));
+        window.explorer.follow(); }""")
+    view.wait_for_function("window.explorer.asked() === null && window.explorer.state().step === Math.max(...window.explorer.steps())")
+    del errors[:]
+    yield view
     assert not errors, errors
 
 
