@@ -109,7 +109,9 @@
     };
     // Transparent is paper. The paper's colour: the opaque part of the border; with a transparent
     // border (a drawing program's PNG), the colour opposite to the opaque strokes.
-    if (rgba.some((v, i) => i % 4 === 3 && v < 255)) {
+    let transparent = false;
+    for (let i = 3; i < rgba.length && !transparent; i += 4) transparent = rgba[i] < 255;
+    if (transparent) {
       const opaqueBorder = [], opaque = [];
       let borderCount = 0;
       for (let i = 0; i < n; i++) {
@@ -126,7 +128,10 @@
     }
     // The paper: the median of the border; the ink: the extreme farther from it.
     const border = [];
-    for (let i = 0; i < n; i++) if (inBorder(i)) border.push(gray[i]);
+    for (let y = 0; y < height; y++) { // (in the image's order; the median sorts them)
+      const all = y < k || y >= height - k;
+      for (let x = 0; x < width; x++) if (all || x < k || x >= width - k) border.push(gray[y * width + x]);
+    }
     let paper = median(border);
     const sorted = Float64Array.from(gray).sort();
     let low = percentile(sorted, 0.1), high = percentile(sorted, 99.9);
@@ -203,8 +208,14 @@
   // at least SPECKS_SIDE pixels on its longer side, ink that a 3x3 opening removes from a copy that
   // size is a speck: the box is that of the ink within 2% of what survives.
   function inkBox(ink, width, height) {
-    let mask = Float32Array.from(ink, (v) => (v > 0.5 ? 255 : 0));
-    if (!mask.some((v) => v)) mask = Float32Array.from(ink, (v) => (v > 0 ? 255 : 0));
+    const above = (level) => {
+      const mask = new Float32Array(ink.length);
+      let any = false;
+      for (let i = 0; i < ink.length; i++) if (ink[i] > level) { mask[i] = 255; any = true; }
+      return any && mask;
+    };
+    let mask = above(0.5) || above(0);
+    if (!mask) mask = new Float32Array(ink.length);
     const factor = Math.max(width, height) / SPECKS_SIDE;
     if (factor >= 1) {
       const sw = Math.max(1, roundHalfEven(width / factor)), sh = Math.max(1, roundHalfEven(height / factor));
