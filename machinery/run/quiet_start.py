@@ -8,6 +8,7 @@ that oneDNN's kernels are on, that there is no CUDA driver, and then cuInit's fa
 there is none), a line that reads as an error to a newcomer. TF_CPP_MIN_LOG_LEVEL=0 shows it all.
 """
 
+import gc
 import os
 import re
 import sys
@@ -31,7 +32,20 @@ def shown(captured):
 
 
 def import_tensorflow():
-    """`import tensorflow` and its devices found, with stderr (file descriptor 2) held back meanwhile."""
+    """`import tensorflow` and its devices found, with stderr (file descriptor 2) held back meanwhile,
+    and Python's garbage collector off: the import makes objects by the million and frees few, so
+    its passes would walk them all for nothing (docs/performance.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        held_back_import()
+    finally:
+        gc.freeze()  # TensorFlow's modules live as long as the process: later passes skip them
+        if enabled:
+            gc.enable()
+
+
+def held_back_import():
     if "tensorflow" in sys.modules or os.environ.get("TF_CPP_MIN_LOG_LEVEL") == "0":  # 0: all of TensorFlow's log
         import tensorflow  # noqa: F401
         return
