@@ -20,6 +20,7 @@ if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     share = str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", share)  # threads inside an op
     os.environ.setdefault("TF_NUM_INTEROP_THREADS", share)  # ops at once (training runs them one at a time already)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", share)  # numpy's: its idle threads spin a while after each product
 
 from machinery.run import onednn  # noqa: F401  before TensorFlow, as every script: the kernels the scripts run
 from machinery.bench.repository import copy_of_repository
