@@ -27,6 +27,19 @@ from machinery.bench.repository import copy_of_repository
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# The slowest test files first: pytest-xdist hands the next file to the first worker to be nearly
+# done (pytest.ini), and a long file handed out last keeps one worker going while the others wait.
+# test_4.py makes the short training and the pages many files share; test_bench.py needs neither.
+SLOWEST_FIRST = ["test_4.py", "test_bench.py", "test_6_run.py", "test_bench_pages.py", "test_6.py", "test_scripts.py",
+                 "test_6_data.py", "test_data_scripts.py", "test_model.py", "test_5.py", "test_circuits.py",
+                 "test_training.py", "test_6_photo.py"]
+
+
+def pytest_collection_modifyitems(items):
+    """The test files in the order of SLOWEST_FIRST, the rest after them; each file's tests in their own order."""
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 class Repo:
     """A copy of the repository's scripts (with machinery/ and the pages' files, web/) in a temporary
