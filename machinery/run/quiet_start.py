@@ -33,7 +33,7 @@ def shown(captured):
 
 def import_tensorflow():
     """`import tensorflow` and its devices found, with stderr (file descriptor 2) held back meanwhile,
-    and Python's garbage collector off: the import makes objects by the million and frees few, so
+    and Python's garbage collector off: the import makes hundreds of thousands of objects and frees few, so
     its passes would walk them all for nothing (docs/performance.md)."""
     enabled = gc.isenabled()
     gc.disable()
@@ -46,6 +46,7 @@ def import_tensorflow():
 
 
 def held_back_import():
+    """`import tensorflow` and its devices found, its harmless start-up lines left out of stderr."""
     if "tensorflow" in sys.modules or os.environ.get("TF_CPP_MIN_LOG_LEVEL") == "0":  # 0: all of TensorFlow's log
         import tensorflow  # noqa: F401
         return
