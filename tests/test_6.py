@@ -464,6 +464,30 @@ def test_the_slider_at_step_0_shows_the_weights_before_training(page, explored):
     shows(page.locator("#step-label"), r"step 300, test accuracy 0\.\d{4} on all 10,000 test digits$")
 
 
+def test_a_new_step_recomputes_only_the_column_that_shows_it(page):
+    """Moving the Training step slider (as a followed run's new step does) runs the network and
+    SmoothGrad at that step alone: the Compare column, its step and input unchanged, keeps its layers
+    and maps. Every pass of the network is counted by the weights it was given."""
+    page.wait_for_function("window.explorer.why().smoothgrad !== null")  # both columns done at 300 and 0
+    compare = page.locator("#compare-why").inner_html()
+    page.evaluate("""() => {
+        const S = window.Explorer.state, forward = network.forward;
+        window.passes = [];
+        window.restoreForward = () => { network.forward = forward; };
+        network.forward = (w, x) => {
+            window.passes.push(Number(Object.keys(S.weights).find((step) => S.weights[step] === w)));
+            return forward(w, x); }; }""")
+    try:
+        page.evaluate("window.explorer.setStep(100)")
+        page.wait_for_function("window.explorer.why().smoothgrad !== null")
+        passes = page.evaluate("window.passes")
+    finally:
+        page.evaluate("window.restoreForward()")
+    assert passes == [100] * (1 + saliency.SAMPLES), "the layers once, then SmoothGrad's samples, all at step 100"
+    assert page.locator("#compare-why").inner_html() == compare
+    shows(page.locator("#compare-why-title"), "Compare with 0: ")
+
+
 def test_clicking_a_channel_shows_it_enlarged(page):
     tile = page.locator("#main-h_conv2")
     box = tile.bounding_box()

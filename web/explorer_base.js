@@ -30,7 +30,7 @@ window.Explorer = (function () {
     photo: null, // the name of the photo on the pad (drawn over or not); null after Clear or a test digit
     photoError: null, // why the last photo could not be taken: [English, Japanese], or null
     selected: null, // the clicked channel: {name, c, column}
-    view: {main: null, compare: null}, // each column's {step, layers, answer, why}
+    view: {main: null, compare: null}, // each column's {step, layers, answer, why} and what made them: {w, input, asked}
     asked: null, // the digit the reader asks why of (a click on its bar); null: each column's answer
     explain: true, // the backward pass and the maps with every update (off: bench.py's forward-only)
     timings: [], // ms of each update of all layers

@@ -59,17 +59,22 @@
     X.showWhy(column);
   };
 
-  // One update: the input through the network at both steps, every layer drawn, and why.
+  // One update: the input through the network at both steps, every layer drawn, and why. A column
+  // whose input, weights and question are those it shows keeps what it has (its SmoothGrad too): while
+  // the page follows a run, only the Training step column changes.
   X.update = function () {
     const start = performance.now();
     X.paint($("input"), Array.from(S.input, (v) => Math.round(255 * v)), 28, 28);
     for (const column of ["main", "compare"]) {
       const entry = S.run.steps[$(column === "main" ? "step" : "compare-step").value];
       if (!entry || !S.weights[entry.step]) continue; // drawn when its weights have come
-      const w = S.weights[entry.step], layers = network.forward(w, S.input);
-      const answer = layers.probabilities.indexOf(Math.max(...layers.probabilities));
-      const why = S.explain ? network.backward(w, layers, S.asked === null ? answer : S.asked) : null;
-      S.view[column] = {step: entry.step, layers, answer, why};
+      const w = S.weights[entry.step], asked = S.explain ? S.asked : undefined, shown = S.view[column];
+      if (!shown || shown.w !== w || shown.input !== S.input || shown.asked !== asked) {
+        const layers = network.forward(w, S.input);
+        const answer = layers.probabilities.indexOf(Math.max(...layers.probabilities));
+        const why = S.explain ? network.backward(w, layers, S.asked === null ? answer : S.asked) : null;
+        S.view[column] = {step: entry.step, layers, answer, why, w, input: S.input, asked};
+      }
       X.showColumn(column);
     }
     if (S.selected && S.view[S.selected.column]) X.showChannel();

@@ -62,7 +62,7 @@
     S.resting = setTimeout(() => {
       for (const column of ["main", "compare"]) {
         const v = S.view[column];
-        if (!v || !v.why) continue;
+        if (!v || !v.why || v.why.smooth) continue; // (a column that kept its view has its map)
         const w = S.weights[v.step], random = gaussian(0), sum = new Float64Array(784);
         let k = 0;
         const chunk = () => {
