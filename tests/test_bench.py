@@ -5,11 +5,12 @@ import json
 import os
 import subprocess
 import sys
+import types
 
 import pytest
 
 from conftest import ROOT
-from machinery.bench import turns
+from machinery.bench import kernels, turns
 from machinery.run import cpu_settings
 
 MACHINE = {"date", "cpu", "cpu_vector_instructions", "cores", "onednn", "onednn_default", "onednn_max_cpu_isa",
@@ -50,8 +51,7 @@ def measured(tmp_path_factory, fake_pytorch):
     """The training's measurements in one `python bench.py` at its smallest settings (one import of
     TensorFlow for all), `pytorch` against a stand-in; test_bench_pages.py has the pages' and the scripts'."""
     return bench(tmp_path_factory.mktemp("bench"), "steps", "kernels", "costs", "pytorch", "--python", str(fake_pytorch[0]),
-                 "--steps", "2", "--windows", "1", "--profile-steps", "2", "--whole-steps", "1", "--rounds", "1",
-                 "--overhead-steps", "2")
+                 "--steps", "2", "--windows", "1", "--profile-steps", "2", "--rounds", "1", "--overhead-steps", "2")
 
 
 def rows(table, prefix):
@@ -80,8 +80,24 @@ def test_kernels_in_two_processes(measured):
     table, stdout = measured
     assert table["onednn_steps_per_s"] > 0 and table["eigen_steps_per_s"] > 0
     assert table["onednn_speedup"] == pytest.approx(table["onednn_steps_per_s"] / table["eigen_steps_per_s"]), "one window each"
-    assert table["onednn_whole_run_s"] > 0 and table["eigen_whole_run_s"] > 0
     assert "oneDNN / Eigen" in stdout
+    assert "onednn_whole_run_s" not in table, "whole runs only with --whole-steps"
+
+
+def test_kernels_whole_runs_take_turns_with_each_kernels(tmp_path, monkeypatch):
+    """--whole-steps N: `python 0.py --steps N` in the copy of the repository, with oneDNN's kernels and
+    with Eigen's in turns, and their rows; here against a stand-in 0.py that notes what it was given
+    (a real 0.py's whole run is bench.py's costs' above), and windows of the bare step already timed."""
+    (tmp_path / "0.py").write_text("import os, sys\nwith open(%r, 'a') as f:\n"
+                                   "    f.write(os.environ['TF_ENABLE_ONEDNN_OPTS'] + ' ' + ' '.join(sys.argv[1:]) + '\\n')\n"
+                                   % str(tmp_path / "runs"))
+    monkeypatch.setattr(kernels, "step_rates", lambda cnn, steps, windows: {"oneDNN": [1.0], "Eigen": [2.0]})
+    args = types.SimpleNamespace(steps=4, windows=1, whole_steps=7, rounds=2)
+    table = {row.key: row.value for row in kernels.measure(None, args, lambda: str(tmp_path), {})}
+    assert (tmp_path / "runs").read_text().splitlines() == ["1 --steps 7", "0 --steps 7", "0 --steps 7", "1 --steps 7"]
+    assert table["onednn_steps_per_s"] == 4.0 and table["eigen_steps_per_s"] == 2.0 and table["onednn_speedup"] == 2.0
+    assert table["onednn_whole_run_s"] > 0 and table["eigen_whole_run_s"] > 0
+    assert table["onednn_whole_run_speedup"] > 0
 
 
 def test_costs_beside_the_articles_loop(measured):
