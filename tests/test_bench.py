@@ -84,7 +84,7 @@ def test_kernels_in_two_processes(measured):
     assert "onednn_whole_run_s" not in table, "whole runs only with --whole-steps"
 
 
-def test_kernels_whole_runs_take_turns_with_each_kernels(tmp_path, monkeypatch):
+def test_kernels_whole_runs_take_turns_with_each_kind(tmp_path, monkeypatch):
     """--whole-steps N: `python 0.py --steps N` in the copy of the repository, with oneDNN's kernels and
     with Eigen's in turns, and their rows; here against a stand-in 0.py that notes what it was given
     (a real 0.py's whole run is bench.py's costs' above), and windows of the bare step already timed."""
