@@ -91,6 +91,16 @@ def test_each_script_imports_onednn_before_anything_that_loads_tensorflow(script
     assert loading[0] == "machinery.run.onednn", loading
 
 
+def test_tensorflow_loads_without_keras_and_tf_keras_still_works():
+    """The scripts' import of TensorFlow leaves out the Keras it loads eagerly (quiet_start.py), and
+    leaves no stand-in behind: a reader's tf.keras gets the whole of Keras."""
+    code = ("import sys; from machinery.run import onednn; import tensorflow as tf; print(sorted(n for n in sys.modules if 'keras' in n.split('.')[0])); "
+            "from tensorflow.keras import layers; print(layers.Dense.__module__, tf.keras.optimizers.Adam.__module__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]", "keras.src.layers.core.dense keras.src.optimizers.adam"]
+
+
 def test_1_prints_the_articles_listing_with_onednn_on_x86_unless_the_reader_says_0(repo):
     """The article's listing, from another folder; without TF_ENABLE_ONEDNN_OPTS, oneDNN's kernels on
     (TensorFlow says so on stderr) on any x86-64 CPU, AVX2-only ones too, where TensorFlow's own default is off."""
