@@ -154,8 +154,9 @@ def train_first(steps, logdir=None, bf16=False):
 # the article's 10,000, so that a short run costs what the article's loop costs (docs/performance.md).
 # The last step's is the article's own line, on all 10,000.
 SNAPSHOT_TEST_DIGITS = 1000
-# Test digits fed at a time: all 10,000 at once, as the article feeds them, hold about 3 GB of layers.
-TEST_BATCH = 1000
+# Test digits fed at a time: all 10,000 at once, as the article feeds them, hold about 3 GB of layers;
+# 100 hold 30 MB, which the next feed reuses (docs/differences.md, item 12).
+TEST_BATCH = 100
 
 
 def snapshot_accuracy(step, steps):
