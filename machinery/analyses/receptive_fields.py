@@ -36,7 +36,8 @@ def receptive_field(layer):
 
 def channel_maxima(sess, layers, x, images, batch=200):
     """Per layer, each channel's strongest response to each image, and where: [(maxima, rows, cols)],
-    each (N, channels). The layers are evaluated together, the test set 200 images at a time (2,000 took 0.4 GB more memory)."""
+    each (N, channels). The layers are evaluated together, the test set 200 images at a time, whose
+    layers the next batch reuses (docs/performance.md)."""
     strongest = []
     for layer in layers:
         _, h, w, c = layer.shape

@@ -7,8 +7,8 @@ Those lines come before TensorFlow's logging starts, where TF_CPP_MIN_LOG_LEVEL 
 that oneDNN's kernels are on, that there is no CUDA driver, and then cuInit's failure (only where
 there is none), a line that reads as an error to a newcomer. TF_CPP_MIN_LOG_LEVEL=0 shows it all.
 
-It also leaves out the Keras optimizers TensorFlow's import loads eagerly (KERAS_EAGER), about a
-tenth of a script's start (docs/performance.md).
+It also leaves out the Keras optimizers TensorFlow's import loads eagerly (KERAS_EAGER), which the
+scripts never use (docs/performance.md).
 """
 
 import gc
