@@ -8,6 +8,7 @@ import os
 import socket
 import struct
 import threading
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -54,6 +55,25 @@ def test_reads_images_and_labels(data_dir):
     assert ids(mnist.test.images) == list(range(TEST))
     assert mnist.test.labels.tolist() == [k % 10 for k in range(TEST)]
     assert 0.0 <= mnist.train.images.min() and mnist.train.images.max() <= 1.0
+
+
+def test_pixels_are_tf1s_floats_in_each_batch_and_the_whole_set_is_made_only_when_asked_for():
+    """Every byte 0..255 becomes TF 1.x's float32(byte) * (1 / 255), in a batch and in `images`; serving
+    batches scales only theirs, not the whole set (63 MB here as floats, 172 MB for MNIST's training set)."""
+    rows = 20000
+    pixels = ((np.arange(rows)[:, None] + np.arange(784)) % 256).astype(np.uint8)
+    tf1 = np.multiply(pixels.astype(np.float32), 1.0 / 255.0)  # TF 1.x's extract_images, then its DataSet
+    data = input_data.DataSet(pixels, np.arange(rows))
+    np.random.seed(0)
+    tracemalloc.start()
+    batches = [data.next_batch(50) for _ in range(20)]
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * 50 * 784 * 4 + 1e6, "the batches' floats alone, not the set's"
+    for images, which in batches:
+        assert images.dtype == np.float32 and np.array_equal(images, tf1[which])
+    assert data.images.dtype == np.float32 and np.array_equal(data.images, tf1)
+    assert sorted(np.unique(tf1)) == sorted(np.unique(data.images)) and len(np.unique(data.images)) == 256
 
 
 def test_one_hot(data_dir):

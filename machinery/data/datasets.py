@@ -105,11 +105,11 @@ def read_idx(path, files):
         count = max(int(labels[part].max(initial=0)) for part in ("train", "test")) + 1
         classes, class_file = class_names(folder, count)  # (a label past classes.txt's names: its count is wrong)
     check_class_count(len(classes), class_file or files["train labels"])
-    scale = np.arange(256, dtype=np.float32) * np.float32(1.0 / 255.0)  # input_data's pixel values
-    train, test = [(scale[images[part].reshape(len(images[part]), -1)], labels[part]) for part in ("train", "test")]
+    # uint8 pixels, scaled as input_data's DataSet serves them
+    train, test = [(images[part].reshape(len(images[part]), -1), labels[part]) for part in ("train", "test")]
     mnist = split(train, test, classes)
     extra = [class_file] if class_file else []
-    box, by_mass = measure_convention(train[0][:CONVENTION_IMAGES].reshape(-1, 28, 28))
+    box, by_mass = measure_convention(input_data.to_float(train[0][:CONVENTION_IMAGES]).reshape(-1, 28, 28))
     return mnist, facts(path, "EMNIST" if emnist else "IDX", classes, mnist, file_hash(list(files.values()) + extra),
                         {"steps": "ink", "box": box, "by_mass": by_mass})
 
