@@ -80,10 +80,11 @@ def crop_fields(images, which, rows, cols, field):
     images: (N, 28, 28). Where the field runs off the image the patch is black (0), as the padding is.
     """
     size, stride, offset = field
-    padded = np.pad(images, ((0, 0), (size, size), (size, size)))
+    padded = np.pad(images[which], ((0, 0), (0, 0), (size, size), (size, size)))  # only the images cropped
     top = offset + stride * rows + size  # in padded coordinates
     left = offset + stride * cols + size
     steps = np.arange(size)
-    return padded[which[..., None, None],
+    channels, count = which.shape
+    return padded[np.arange(channels)[:, None, None, None], np.arange(count)[:, None, None],
                   (top[..., None] + steps)[..., :, None],
                   (left[..., None] + steps)[..., None, :]]
