@@ -41,5 +41,6 @@ def test_the_scripts_split_into_their_parts(measured):
     assert set(split) == {"import", "data", "graph", "training", "evaluation", "images", "other"}
     assert set(split_4) == {"import", "restore", "top patches", "patterns", "class models", "images", "other"}
     assert min(split.values()) >= 0, split
+    assert split["evaluation"] > 0, "3.py measures the test accuracy even without training"
     assert min(split_4.values()) > 0, split_4
     assert table["5py_s"] > 0

@@ -58,8 +58,8 @@ def split_3py(folder, steps):
     parts = {"import": imports}  # TensorFlow, NumPy, Pillow
     parts["data"] = cumulative(stats, "input_data.py", "read_data_sets")
     parts["graph"] = cumulative(stats, "cnn.py", "<module>") - parts["data"]
-    # train()'s accuracy.eval() calls: the lines every 100 steps and each snapshot's test accuracy
-    parts["evaluation"] = sum(called_from(stats, "tensor.py", "eval", "cnn.py", caller) for caller in ("train", "snapshot_accuracy"))
+    # train()'s accuracy.eval() calls: the lines every 100 steps, and each snapshot's test accuracy
+    parts["evaluation"] = called_from(stats, "tensor.py", "eval", "cnn.py", "train") + cumulative(stats, "cnn.py", "snapshot_accuracy")
     parts["training"] = cumulative(stats, "cnn.py", "train") - parts["evaluation"]
     parts["images"] = (cumulative(stats, "3.py", "create_images")
                        + cumulative(stats, "drawing.py", "compare_sheet", "save_sheet", "save_timeline")
