@@ -22,10 +22,14 @@ if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     os.environ.setdefault("TF_NUM_INTEROP_THREADS", share)  # ops at once (training runs them one at a time already)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", share)  # numpy's: its idle threads spin a while after each product
 
-from machinery.run import onednn  # noqa: F401  before TensorFlow, as every script: the kernels the scripts run
-from machinery.bench.repository import copy_of_repository
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pytest_configure(config):
+    """TensorFlow's kernels as every script has them (machinery/run/onednn.py), set before a test file
+    imports TensorFlow; not in pytest-xdist's controller, which runs no test and so need not load it."""
+    if getattr(config.option, "dist", "no") == "no" or hasattr(config, "workerinput"):
+        from machinery.run import onednn  # noqa: F401
 
 # The slowest test files first: pytest-xdist hands the next file to the first worker to be nearly
 # done (pytest.ini), and a long file handed out last keeps one worker going while the others wait.
@@ -46,6 +50,7 @@ class Repo:
     folder, with MNIST_data/ linked in."""
 
     def __init__(self, path, copy=True):
+        from machinery.bench.repository import copy_of_repository  # (it loads TensorFlow: after onednn)
         self.path = copy_of_repository(path) if copy else path
 
     def run(self, script, *args, check=True):
