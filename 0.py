@@ -11,8 +11,8 @@ import tensorflow as tf
 from machinery.run import flags
 
 args = flags.parse_args(__doc__, steps=True)
-from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags (flags.config)
 
 with tf.compat.v1.Session(config=training_config(args.bf16)) as sess:
     sess.run(tf.compat.v1.global_variables_initializer())
-    train(args.steps, logdir=args.logdir)
+    train(args.steps)

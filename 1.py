@@ -7,7 +7,7 @@ import tensorflow as tf
 from machinery.run import flags
 
 flags.parse_args(__doc__, seed=False)
-from cnn import *  # noqa: E402,F403  the graph and mnist
+from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags (flags.config)
 
 with tf.compat.v1.Session() as sess:
     sess.run(tf.compat.v1.global_variables_initializer())

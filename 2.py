@@ -8,7 +8,7 @@ from machinery.run import flags
 from tools import save_image
 
 args = flags.parse_args(__doc__)
-from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags (flags.config)
 
 with tf.compat.v1.Session() as sess:
     sess.run(tf.compat.v1.global_variables_initializer())

@@ -21,7 +21,7 @@ from machinery.pictures.pages import write_page
 from tools import save_image
 
 args = flags.parse_args(__doc__, steps=True)
-from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags (flags.config)
 
 NAMES = [name for name, _ in LAYERS]
 
@@ -51,7 +51,7 @@ with tf.compat.v1.Session(config=training_config(args.bf16)) as sess:
     def snapshot(step):
         timeline[step] = layer_outputs(batch[0])
         return timeline[step]  # train() logs it too, with --logdir
-    test_accuracy = train(args.steps, snapshot, logdir=args.logdir)
+    test_accuracy = train(args.steps, snapshot)["test_accuracy"]
     # 画像作成 (images after training)
     create_images("after", timeline[args.steps])
 

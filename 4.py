@@ -29,7 +29,7 @@ from machinery.analyses.receptive_fields import (centre_fields, channel_maxima, 
 from tools import save_atomically, save_image
 
 args = flags.parse_args(__doc__, steps=True, ascent=True, model=True)
-from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags (flags.config)
 
 CHANNEL_LAYERS = [("h_conv1", h_conv1), ("h_conv2", h_conv2)]
 MNIST = DATA["format"] == "MNIST"  # else another data set: its classes' names where the article's digits were
@@ -47,7 +47,7 @@ TOP = 9  # patches per channel
 images = mnist.test.images
 
 # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
-train_first(args.steps, args.logdir, args.bf16)
+train_first(args.steps, args.bf16)
 
 with tf.compat.v1.Session() as sess:
     run = restore_model("after")

@@ -32,7 +32,7 @@ from machinery.analyses.saliency import cams, rank_correlation, saliency_map
 from tools import save_image
 
 args = flags.parse_args(__doc__, steps=True, images=True, model=True)
-from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags (flags.config)
 
 NAMES = [name for name, _ in LAYERS]
 MAPS = ("saliency", "h_pool1", "h_conv2")  # the saliency map, and HiResCAM on two layers
@@ -72,7 +72,7 @@ if not args.image:
 if inputs:
     digits = np.array([digit for _, _, _, digit in inputs]).reshape(-1, 784)
     # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
-    train_first(args.steps, args.logdir, args.bf16)
+    train_first(args.steps, args.bf16)
     with tf.compat.v1.Session() as sess:
         # 学習後と学習前 (after training, and before it, as a sanity check of the explanations)
         looks = {}

@@ -21,49 +21,35 @@ finished run's.
 import os
 
 from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
-import numpy as np
 import tensorflow as tf
 
 from machinery.run import flags
-from machinery.run.run_page import b64, page_data, page_digits, page_layers, save_weights, write_run
+from machinery.run.run_page import page_channels, page_data, page_digits, page_layers, save_weights, write_run
 from tools import IMAGES_DIR
 
 args = flags.parse_args(__doc__, steps=True, model=True)
-from cnn import *  # noqa: E402,F403  the graph and mnist; after the flags, so that --seed applies
+from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags (flags.config)
 
 # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
-train_first(args.steps, args.logdir, args.bf16)
+train_first(args.steps, args.bf16)
 
 with tf.compat.v1.Session() as sess:
     run = restore_model("after")
     print(describe_run(run))
 
     # 各ステップの重み (the weights at each snapshot step), one file each, loaded when first wanted
-    run_id = run.get("run", run["date"])  # (a run saved before runs had an id: its date)
     steps = []
     for snapshot in run["snapshots"]:
         restore_model(snapshot["checkpoint"])
         file_name = "6_weights_%d.js" % snapshot["step"]
-        save_weights(file_name, run_id, snapshot["step"], sess.run(VARIABLES), IMAGES_DIR)
+        save_weights(file_name, run["run"], snapshot["step"], sess.run(VARIABLES), IMAGES_DIR)
         steps.append({"step": snapshot["step"], "test_accuracy": snapshot["test_accuracy"], "file": file_name,
-                      # on how many test digits (the first N; a run saved before they were counted used all)
-                      "test_digits": snapshot.get("test_digits", mnist.test.num_examples)})
+                      "test_digits": snapshot["test_digits"]})  # on how many test digits: the first N
 
-# 4.py のパターン (4.py's patterns and top patches, where it has run for this model)
-channels = None
-saved = os.path.join(IMAGES_DIR, "4_channels.npz")
-if os.path.exists(saved):
-    with np.load(saved) as found:
-        if str(found["run"]) == describe_run(run):
-            channels = {name: {"size": int(found[name + "_patterns"].shape[-1]), "count": int(found[name + "_top"].shape[1]),
-                               "patterns": b64(found[name + "_patterns"], np.uint8),
-                               "top": b64(found[name + "_top"], np.uint8)}
-                        for name in ("h_conv1", "h_conv2")}
-            if "h_conv2_inputs" in found.files:  # what each h_conv2 channel is usually made of (circuits)
-                channels["h_conv2"].update(inputs=found["h_conv2_inputs"].ravel().tolist(),
-                                           contributions=np.round(found["h_conv2_input_contributions"], 4).ravel().tolist())
+# 4.py のパターン (4.py's patterns, top patches and circuits, where it has run for this model)
+channels = page_channels(os.path.join(IMAGES_DIR, "4_channels.npz"), describe_run(run))
 
-write_run(IMAGES_DIR, {"run": run_id, "summary": [describe_run(run), describe_run(run, "ja")], "steps": steps,
+write_run(IMAGES_DIR, {"run": run["run"], "summary": [describe_run(run), describe_run(run, "ja")], "steps": steps,
                        "digits": page_digits(mnist.test.images[:10], mnist.test.labels[:10]), "channels": channels,
                        "running": False, "layers": page_layers(LAYERS), "data": page_data(DATA)})
 

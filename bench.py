@@ -85,7 +85,7 @@ if "pytorch" in args.measurements:  # a wrong Python is named before TensorFlow 
 
 from machinery.run import onednn  # noqa: E402,F401  first of all: TensorFlow's oneDNN kernels on every x86-64 CPU
 
-import cnn  # noqa: E402
+import cnn  # noqa: E402  the network, built once: each measurement takes cnn.NET
 from machinery.bench import costs, kernels, page, pytorch, scripts, steps, table  # noqa: E402
 from machinery.bench.repository import copy_of_repository  # noqa: E402
 
@@ -105,7 +105,7 @@ with tempfile.TemporaryDirectory() as folder:
     rows = []
     for name in args.measurements:
         start = time.perf_counter()
-        rows += MODULES[name].measure(cnn, args, repository, facts)
+        rows += MODULES[name].measure(cnn.NET, args, repository, facts)
         rows.append(table.Row(name + "_bench_s", "%s: measured in (s)" % name, time.perf_counter() - start))
     facts["bench_s"] = time.perf_counter() - START
     table.show(facts, rows, args.json)

@@ -4,31 +4,43 @@ training loop, train().
 
 Every script does `from cnn import *` and so shares this one graph (TF 1.x graph mode through
 tf.compat.v1) and `mnist`, the data read from MNIST_data/ (or --data's: DATA says what it is, and
-the readout has one output per class of CLASSES). What a run keeps besides the article's
-loop (model/'s checkpoints, the TensorBoard log, the page that follows the run, the progress bar)
-plugs into train() as its callbacks, from machinery/run/.
+the readout has one output per class of CLASSES). The graph is built from the script's flags, as
+flags.parse_args read them (config). What a run keeps besides the article's loop (model/'s
+checkpoints, the TensorBoard log, the page that follows the run, the progress bar) plugs into
+train() as its callbacks, as Keras' plug into fit(). NET, at the end, is everything the machinery
+may touch.
 """
 
+import collections
 import datetime
 import gc
 import os
 import sys
 
 from machinery.run import onednn  # noqa: F401  before TensorFlow: its oneDNN kernels on every x86-64 CPU
+import numpy as np
 import tensorflow as tf
 
 from input_data import DataError
 from machinery.data import datasets
-from machinery.run import checkpoints
-from machinery.run.checkpoints import MODEL_DIR, describe_run  # noqa: F401  describe_run: for the scripts
+from machinery.run import checkpoints, flags
+from machinery.run.callbacks import CallbackList
+from machinery.run.checkpoints import describe_run  # noqa: F401  for the scripts
 from machinery.run.cpu_settings import precision_of, training_config
-from machinery.run.keep import what_a_run_keeps
-from tools import IMAGES_DIR, bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
+from machinery.run.keep import default_callbacks
+from tools import bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
 
 tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x
 
+# The script's flags (flags.parse_args, before `from cnn import *`): the data set, the model folder,
+# --logdir and --seed. Every flag reaches the graph from here.
+config = flags.config()
+if config.seed is not None:  # the initial weights, dropout (ops made after this) and the batches' order
+    tf.compat.v1.set_random_seed(config.seed)
+    np.random.seed(config.seed)
+
 try:
-    mnist, DATA = datasets.read(datasets.chosen)  # MNIST_data/, or the folder --data names
+    mnist, DATA = datasets.read(config.data)  # MNIST_data/, or the folder --data names
 except DataError as e:
     sys.exit("error: %s" % e)
 CLASSES = DATA["classes"]  # MNIST's digits "0".."9", or the data set's class names
@@ -130,32 +142,27 @@ def snapshot_steps(steps):
 
 saver = tf.compat.v1.train.Saver(VARIABLES, max_to_keep=None)
 
-# The graph is built and lives as long as the process: frozen, Python's garbage collector no longer
-# walks its objects at each pass (docs/performance.md).
-gc.freeze()
+
+def restore_model(tag="after", model_dir=None):
+    """Load the weights saved before or after training (or at a snapshot step, "step-N") from the model
+    folder (config's) into the default session; returns run.json."""
+    return checkpoints.restore(saver, tag, model_dir or config.model, DATA)
 
 
-def restore_model(tag="after", model_dir=MODEL_DIR):
-    """Load the weights saved before or after training (or at a snapshot step, "step-N") into the
-    default session; returns run.json."""
-    return checkpoints.restore(saver, tag, model_dir, DATA)
-
-
-def train_first(steps, logdir=None, bf16=False):
-    """Where there is no model/ yet, train and save one first, as 0.py does, in a session of its own
-    (with --bf16 the training alone is in bfloat16; what the script then computes is float32)."""
-    if not os.path.exists(MODEL_DIR):
+def train_first(steps, bf16=False):
+    """Where there is no model folder yet, train and save one first, as 0.py does, in a session of its
+    own (with --bf16 the training alone is in bfloat16; what the script then computes is float32)."""
+    if not os.path.exists(config.model):
         with tf.compat.v1.Session(config=training_config(bf16)) as sess:
             sess.run(tf.compat.v1.global_variables_initializer())
-            train(steps, logdir=logdir)
+            train(steps)
 
 
 # While training, each snapshot's test accuracy is measured on the first 1,000 test digits: a tenth of
 # the article's 10,000, so that a short run costs what the article's loop costs (docs/performance.md).
 # The last step's is the article's own line, on all 10,000.
 SNAPSHOT_TEST_DIGITS = 1000
-# Test digits fed at a time: all 10,000 at once, as the article feeds them, hold about 3 GB of layers;
-# 100 hold 30 MB, which the next feed reuses (docs/differences.md, item 12).
+# Test digits fed at a time: the article feeds all 10,000 at once (docs/differences.md, item 12).
 TEST_BATCH = 100
 
 
@@ -170,37 +177,62 @@ def snapshot_accuracy(step, steps):
     return correct / len(images), len(images)
 
 
-def train(steps=20000, snapshot=None, model_dir=MODEL_DIR, logdir=None, page_dir=IMAGES_DIR):
-    """The article's training loop, in the default session; returns the test accuracy.
+def train(steps=20000, snapshot=None, callbacks=None):
+    """The article's training loop, in the default session; returns the run's facts (run.json's: the
+    steps, the test accuracy, ...) with what the callbacks added.
 
     At each step i of snapshot_steps(steps) (before step i; the last one after training) it measures
-    the test accuracy (snapshot_accuracy) and, with snapshot, calls snapshot(i). What the run keeps
-    besides, its callbacks (machinery/run/keep.py), sees each of these moments: the weights saved in
-    model_dir (None: nothing saved), which replaces the previous run's whole once this one is complete;
-    with logdir, a TensorBoard log (of what snapshot returns too: layer outputs, [layer][input]); with
-    page_dir (images/; None: none), the page that follows the run; on a terminal, a progress bar.
+    the test accuracy (snapshot_accuracy) and, with snapshot, calls snapshot(i), whose outputs go to the
+    callbacks. callbacks (as Keras' fit takes them; machinery/run/callbacks.py) see each moment of the
+    run; None: what a run keeps (keep.default_callbacks): model/'s checkpoints, with --logdir a
+    TensorBoard log, the page that follows the run, on a terminal a progress bar.
     """
     marks = set(snapshot_steps(steps))
     started = datetime.datetime.now().isoformat(timespec="seconds")
-    run_id = "%s-%d" % (started, os.getpid())  # which run a page's files belong to
-    callbacks = what_a_run_keeps(sys.modules[__name__], steps, run_id, started, model_dir, logdir, page_dir)
-    with callbacks:
+    run = {"run": "%s-%d" % (started, os.getpid()),  # which run a page's files belong to
+           "steps": steps, "started": started, "seed": tf.compat.v1.get_default_graph().seed}
+    with CallbackList(default_callbacks(NET) if callbacks is None else callbacks) as callbacks:
+        callbacks.on_train_begin(run)
         for i in range(steps):
             if i in marks:
+                callbacks.on_snapshot_begin(i)
                 outputs = snapshot(i) if snapshot else None
-                callbacks.snapshot(i, *snapshot_accuracy(i, steps), outputs)
+                test_accuracy, test_digits = snapshot_accuracy(i, steps)
+                callbacks.on_snapshot_end(i, {"test_accuracy": test_accuracy, "test_digits": test_digits, "outputs": outputs})
             batch = mnist.train.next_batch(50)
             if i % 100 == 0:
                 train_accuracy = accuracy.eval(feed_dict={
                     x: batch[0], y_: batch[1], keep_prob: 1.0})
                 print("step %d, training accuracy %g" % (i, train_accuracy))
-                callbacks.line(i, batch, train_accuracy)
+                callbacks.on_train_accuracy(i, {"train_accuracy": train_accuracy, "batch": batch})
             train_step.run(feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
-            callbacks.tick(i + 1)
+            callbacks.on_step_end(i + 1)
+        callbacks.on_snapshot_begin(steps)  # the last snapshot: the article's test accuracy
         outputs = snapshot(steps) if snapshot else None
-        test_accuracy, test_digits = snapshot_accuracy(steps, steps)  # the last snapshot: the article's test accuracy
-        callbacks.snapshot(steps, test_accuracy, test_digits, outputs)
-        callbacks.end({"steps": steps, "test_accuracy": test_accuracy, "run": run_id, "data": DATA,
-                       "precision": precision_of(tf.compat.v1.get_default_session())})
+        test_accuracy, test_digits = snapshot_accuracy(steps, steps)
+        callbacks.on_snapshot_end(steps, {"test_accuracy": test_accuracy, "test_digits": test_digits, "outputs": outputs})
+        facts = {"steps": steps, "test_accuracy": test_accuracy, "run": run["run"], "data": DATA,
+                 "precision": precision_of(tf.compat.v1.get_default_session()), "seed": run["seed"],
+                 "date": datetime.datetime.now().isoformat(timespec="seconds"), "tensorflow": tf.__version__}
+        facts.update(callbacks.on_train_end(facts))
     print("test accuracy %g" % test_accuracy)
-    return test_accuracy
+    return facts
+
+
+"""
+ネットワーク (the network as one value): everything the machinery may touch, the run's callbacks, the
+bench's measures and the page's writer, which take it rather than this module
+"""
+
+Network = collections.namedtuple("Network", [
+    "config", "data", "mnist",  # the flags it was built from, the data set's facts (DATA) and its images
+    "x", "y_", "keep_prob", "layers", "y_logits", "y_conv",  # the placeholders, LAYERS, the logits and softmax
+    "variables", "saver",  # VARIABLES, and what saves them in model/
+    "cross_entropy", "train_step", "accuracy", "histograms",  # training, and TensorBoard's histograms
+    "train", "layer_outputs", "snapshot_test_digits"])  # train(), layer_outputs(), SNAPSHOT_TEST_DIGITS
+NET = Network(config, DATA, mnist, x, y_, keep_prob, LAYERS, y_logits, y_conv, VARIABLES, saver,
+              cross_entropy, train_step, accuracy, histograms, train, layer_outputs, SNAPSHOT_TEST_DIGITS)
+
+# The graph is built and lives as long as the process: frozen, Python's garbage collector no longer
+# walks its objects at each pass (docs/performance.md).
+gc.freeze()

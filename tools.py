@@ -4,7 +4,7 @@ make a layer's output into the article's tiles of 8 to a row with gray gaps.
 
 The sheets, timelines and heat maps that the scripts compose from them are in drawing.py; the pages
 in pages.py. Besides the article's: save_atomically, through which every file is written, and
-process_runs, with which a run tells a killed run's temporaries from those of a run going on.
+process_alive and remove_leftovers, with which a run tells a killed run's temporaries from those of a run going on.
 Importing this module builds no graph and reads no data.
 """
 
@@ -98,7 +98,7 @@ def save_atomically(file_name, save, folder=None):
             os.remove(tmp)
 
 
-def process_runs(pid):
+def process_alive(pid):
     """Whether the process pid is running (one of this user's or another's)."""
     try:
         os.kill(pid, 0)  # signal 0: only asks whether the process is there
@@ -114,7 +114,7 @@ def remove_leftovers(folder, pattern):
     names match pattern (its first group a process id) of processes that no longer run; a running one's stay."""
     for name in os.listdir(folder) if os.path.isdir(folder) else []:
         match = re.fullmatch(pattern, name)
-        if match and not process_runs(int(match.group(1))):
+        if match and not process_alive(int(match.group(1))):
             path = os.path.join(folder, name)
             if os.path.isdir(path):
                 shutil.rmtree(path, ignore_errors=True)

@@ -11,6 +11,9 @@ import tensorflow as tf
 import cnn
 import input_data
 from machinery.run import checkpoints, tensorboard_log
+from machinery.run.callbacks import Callback
+from machinery.run.checkpoints import Checkpoints
+from machinery.run.tensorboard_log import TensorBoardLog
 
 
 @pytest.fixture
@@ -21,12 +24,13 @@ def quick_test_set(monkeypatch):
 
 
 def run(steps, model_dir, snapshot=None):
-    """A fresh training run of steps steps saved in model_dir: the variables' values before and after."""
+    """A fresh training run of steps steps saved in model_dir (None: not saved): the variables' values
+    before and after, and the test accuracy."""
     with tf.compat.v1.Session() as sess:
         sess.run(tf.compat.v1.global_variables_initializer())
         before = sess.run(cnn.VARIABLES)
-        accuracy = cnn.train(steps, snapshot, model_dir=model_dir, page_dir=None)
-        return before, sess.run(cnn.VARIABLES), accuracy
+        facts = cnn.train(steps, snapshot, callbacks=[Checkpoints(cnn.saver, model_dir)] if model_dir else [])
+        return before, sess.run(cnn.VARIABLES), facts["test_accuracy"]
 
 
 def restored(tag, model_dir):
@@ -79,8 +83,8 @@ def test_an_interrupted_save_leaves_the_last_complete_model(tmp_path, quick_test
     _, after, _ = run(12, model)
     save = checkpoints.save
 
-    def save_then_fail(saver, folder, tag, **facts):  # the disk fills up as the "after" weights are written
-        save(saver, folder, tag, **facts)
+    def save_then_fail(saver, folder, tag, facts=None):  # the disk fills up as the "after" weights are written
+        save(saver, folder, tag, facts)
         if tag == "after":
             raise OSError("No space left on device")
 
@@ -173,5 +177,60 @@ def test_the_log_is_closed_when_training_fails(tmp_path, quick_test_set, monkeyp
     with tf.compat.v1.Session() as sess:
         sess.run(tf.compat.v1.global_variables_initializer())
         with pytest.raises(KeyboardInterrupt):
-            cnn.train(5, fail, model_dir=None, logdir=str(tmp_path / "logs"), page_dir=None)
+            cnn.train(5, fail, callbacks=[TensorBoardLog(str(tmp_path / "logs"), cnn.NET)])
     assert closed == [True]
+
+
+class Moments(Callback):
+    """A callback of the test's own: every moment train() tells it of, in order, and what it adds at the end."""
+
+    def __init__(self, adds):
+        self.adds, self.seen = adds, []
+
+    def on_train_begin(self, logs):
+        self.seen.append(("begin", logs["steps"], logs["seed"]))
+
+    def on_snapshot_begin(self, step):
+        self.seen.append(("snapshot begins", step))
+
+    def on_snapshot_end(self, step, logs):
+        self.seen.append(("snapshot", step, logs["test_digits"], logs["outputs"]))
+
+    def on_train_accuracy(self, step, logs):
+        self.seen.append(("line", step, len(logs["batch"][0]), 0 <= logs["train_accuracy"] <= 1))
+
+    def on_step_end(self, step):
+        self.seen.append(("step", step))
+
+    def on_train_end(self, logs):
+        self.seen.append(("end", sorted(logs)))
+        logs["test_accuracy"] = -1  # what one callback does to the facts, train() and the next never see
+        return self.adds
+
+    def on_train_stopped(self):
+        self.seen.append(("stopped",))
+
+
+def test_train_takes_callbacks_of_ones_own_and_tells_them_every_moment(quick_test_set):
+    """train(steps, callbacks=[...]), as Keras' fit(): each callback sees each moment, in order; what each
+    adds at the end is in what train() returns, and each sees the run's facts as train() made them."""
+    first, second = Moments({"mine": 1}), Moments({"theirs": 2})
+    with tf.compat.v1.Session() as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        facts = cnn.train(101, lambda step: "outputs at %d" % step, callbacks=[first, second])
+    snapshot = lambda step, digits: [("snapshot begins", step), ("snapshot", step, digits, "outputs at %d" % step)]
+    expected = ([("begin", 101, None)] + snapshot(0, 100) + [("line", 0, 50, True)]
+                + [("step", i) for i in range(1, 101)] + snapshot(100, 100) + [("line", 100, 50, True), ("step", 101)]
+                + snapshot(101, 100)  # the last, after training: all the test digits (the 100 here)
+                + [("end", ["data", "date", "precision", "run", "seed", "steps", "tensorflow", "test_accuracy"])])
+    assert first.seen == second.seen == expected
+    assert facts["mine"] == 1 and facts["theirs"] == 2 and 0 <= facts["test_accuracy"] <= 1
+
+    def interrupted(step):
+        raise KeyboardInterrupt  # Ctrl-C at the first snapshot
+    stopped = Moments({})
+    with tf.compat.v1.Session() as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        with pytest.raises(KeyboardInterrupt):
+            cnn.train(5, interrupted, callbacks=[stopped])
+    assert stopped.seen == [("begin", 5, None), ("snapshot begins", 0), ("stopped",)]

@@ -14,7 +14,6 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, Repo, run_page_files
-from machinery.data import datasets
 from machinery.run import flags
 
 ARTICLE_LISTING = """\
@@ -278,7 +277,7 @@ def test_bad_flags_are_refused(monkeypatch, capsys, flag):
     """3.py's flags, as flags.parse_args (each script's first step) reads them: a wrong one ends the
     script with status 2 and a line that says which (in this process: a script's start is tested above)."""
     monkeypatch.setattr(sys, "argv", ["3.py", flag])
-    monkeypatch.setattr(datasets, "chosen", datasets.chosen)  # restored after: parse_args sets it
+    monkeypatch.setattr(flags, "_parsed", flags.config())  # restored after: parse_args keeps what it read
     with pytest.raises(SystemExit) as exited:
         flags.parse_args("3.py", steps=True)
     assert exited.value.code == 2

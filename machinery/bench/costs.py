@@ -22,12 +22,12 @@ from machinery.bench.turns import in_turns, ratio, timed
 from machinery.run import run_page, tensorboard_log
 
 
-def log_costs(cnn, sess, repeats=5):
+def log_costs(net, sess, repeats=5):
     """Seconds that --logdir adds: opening the log (with the graph) and closing it, one snapshot's
     summaries (histograms and 40 tiles, as train() logs them for 3.py), one step line's scalars."""
-    batch = cnn.mnist.train.next_batch(50)
-    outputs = cnn.layer_outputs(cnn.mnist.train.next_batch(10)[0])
-    feed = {cnn.x: batch[0], cnn.y_: batch[1], cnn.keep_prob: 1.0}
+    batch = net.mnist.train.next_batch(50)
+    outputs = net.layer_outputs(net.mnist.train.next_batch(10)[0])
+    feed = {net.x: batch[0], net.y_: batch[1], net.keep_prob: 1.0}
     opening, snapshots, scalars = [], [], []
     with tempfile.TemporaryDirectory() as logdir:
         for _ in range(repeats):
@@ -38,12 +38,12 @@ def log_costs(cnn, sess, repeats=5):
                 writer = tensorboard_log.open_log(logdir)
 
             def snapshot():
-                writer.add_summary(cnn.histograms.eval(), 0)
-                tensorboard_log.log_layers(writer, 0, [name for name, _ in cnn.LAYERS], outputs)
+                writer.add_summary(net.histograms.eval(), 0)
+                tensorboard_log.log_layers(writer, 0, [name for name, _ in net.layers], outputs)
                 writer.flush()
 
             def step_line():
-                tensorboard_log.log_scalars(writer, 0, **{"cross entropy": cnn.cross_entropy.eval(feed_dict=feed)})
+                tensorboard_log.log_scalars(writer, 0, **{"cross entropy": net.cross_entropy.eval(feed_dict=feed)})
                 writer.flush()
             opening.append(timed(open_log))
             snapshots.append(timed(snapshot))
@@ -52,21 +52,21 @@ def log_costs(cnn, sess, repeats=5):
     return statistics.median(opening), statistics.median(snapshots), statistics.median(scalars)
 
 
-def live_page_costs(cnn, sess, repeats=3):
+def live_page_costs(net, sess, repeats=3):
     """Seconds of the live page's work (run_page.RunPage), medians: its start (6.html and its files), a
     snapshot step's weights, a progress line, live weights."""
     with tempfile.TemporaryDirectory() as folder:
-        page = run_page.RunPage(folder, "bench", 20000, "bench", run_page.page_digits(
-            cnn.mnist.test.images[:10], cnn.mnist.test.labels[:10]), lambda: sess.run(cnn.VARIABLES),
-            run_page.page_layers(cnn.LAYERS), run_page.page_data(cnn.DATA))
+        page = run_page.RunPage(folder, net)
+        begin = {"run": "bench", "steps": 20000, "started": "now", "seed": None}
         with contextlib.redirect_stderr(io.StringIO()):  # its line with the page's address
-            start = statistics.median(timed(page.start) for _ in range(repeats))
-        snapshot = statistics.median(timed(lambda: page.snapshot(0, 0.5, 1000)) for _ in range(repeats))
+            start = statistics.median(timed(lambda: page.on_train_begin(begin)) for _ in range(repeats))
+        snapshot = statistics.median(timed(lambda: page.on_snapshot_end(0, {"test_accuracy": 0.5, "test_digits": 1000}))
+                                     for _ in range(repeats))
         progress = statistics.median(timed(lambda: page.progress(1)) for _ in range(repeats))
 
         def live():
             page.last_live = 0  # due
-            page.tick(1)
+            page.on_step_end(1)
         return start, snapshot, progress, statistics.median(timed(live) for _ in range(repeats))
 
 
@@ -94,11 +94,11 @@ def overhead_runs(folder, steps, rounds):
     return seconds, cpu, {part: statistics.median(p[part] for p in parts) for part in parts[0]}
 
 
-def measure(cnn, args, folder, facts):
+def measure(net, args, folder, facts):
     with tf.compat.v1.Session() as sess:
         sess.run(tf.compat.v1.global_variables_initializer())
-        log_open, log_snapshot, log_scalars = log_costs(cnn, sess)
-        start, snapshot, progress, live = live_page_costs(cnn, sess)
+        log_open, log_snapshot, log_scalars = log_costs(net, sess)
+        start, snapshot, progress, live = live_page_costs(net, sess)
     rows = [Row("logdir_open_s", "--logdir: opening and closing the log (s)", log_open),
             Row("logdir_snapshot_s", "--logdir: one snapshot's summaries (s)", log_snapshot),
             Row("logdir_step_line_s", "--logdir: one step line's scalars (s)", log_scalars),
@@ -106,7 +106,7 @@ def measure(cnn, args, folder, facts):
             Row("live_page_snapshot_s", "live page: a snapshot step's weights (s)", snapshot),
             Row("live_page_progress_s", "live page: a progress line (s)", progress),
             Row("live_page_live_s", "live page: live weights (s)", live),
-            Row("snapshot_test_digits", "test digits of a snapshot's accuracy", cnn.SNAPSHOT_TEST_DIGITS)]
+            Row("snapshot_test_digits", "test digits of a snapshot's accuracy", net.snapshot_test_digits)]
     for steps in args.overhead_steps:
         seconds, cpu, parts = overhead_runs(folder(), steps, args.rounds)
         key = "overhead_%d_" % steps

@@ -22,9 +22,9 @@ def with_kernels(onednn):
     return dict(os.environ, TF_ENABLE_ONEDNN_OPTS=str(int(onednn)))
 
 
-def step_rates(cnn, steps, windows):
+def step_rates(net, steps, windows):
     """Seconds of windows of the bare step, {"oneDNN": [...], "Eigen": [...]}, from two workers in turns."""
-    batches = [cnn.mnist.train.next_batch(50) for _ in range(steps)]
+    batches = [net.mnist.train.next_batch(50) for _ in range(steps)]
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "batches.npz")
         np.savez(path, images=np.array([b[0] for b in batches]), labels=np.array([b[1] for b in batches]))
@@ -48,8 +48,8 @@ def whole_runs(folder, steps, rounds):
     return in_turns({"oneDNN": run(True), "Eigen": run(False)}, rounds)
 
 
-def measure(cnn, args, folder, facts):
-    seconds = step_rates(cnn, args.steps, args.windows)
+def measure(net, args, folder, facts):
+    seconds = step_rates(net, args.steps, args.windows)
     rows = [Row("onednn_steps_per_s", "bare step, oneDNN's kernels (steps/s)", args.steps / statistics.median(seconds["oneDNN"])),
             Row("eigen_steps_per_s", "bare step, Eigen's (TF_ENABLE_ONEDNN_OPTS=0)", args.steps / statistics.median(seconds["Eigen"])),
             Row("onednn_speedup", "oneDNN / Eigen", ratio(seconds, "Eigen", "oneDNN"))]

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from machinery.bench.table import Row
 from machinery.bench.turns import timed
+from machinery.run import checkpoints
 from tools import ROOT
 
 
@@ -50,7 +51,7 @@ def in_chromium(page, digits):
             statistics.median(circuit))
 
 
-def under_node(cnn, folder, digits):
+def under_node(net, folder, digits):
     """ms per digit of the page's forward and backward passes under node, the share of digits with
     TensorFlow's answer at the last step and the largest difference in a probability; Nones without node."""
     if not shutil.which("node") or not len(digits):
@@ -66,13 +67,13 @@ def under_node(cnn, folder, digits):
     backward_ms = node("why.f32", "why")["backward_ms"]
     page_p = np.fromfile(os.path.join(folder, "answers.f32"), np.float32).reshape(-1, 10)
     with tf.compat.v1.Session():
-        cnn.restore_model(last["checkpoint"], os.path.join(folder, "model"))
-        tf_p = np.concatenate([cnn.y_conv.eval(feed_dict={cnn.x: digits[i:i + 2000], cnn.keep_prob: 1.0})
+        checkpoints.restore(net.saver, last["checkpoint"], os.path.join(folder, "model"), net.data)
+        tf_p = np.concatenate([net.y_conv.eval(feed_dict={net.x: digits[i:i + 2000], net.keep_prob: 1.0})
                                for i in range(0, len(digits), 2000)])
     return forward_ms, backward_ms, float((page_p.argmax(axis=1) == tf_p.argmax(axis=1)).mean()), float(np.abs(page_p - tf_p).max())
 
 
-def measure(cnn, args, folder, facts):
+def measure(net, args, folder, facts):
     folder = folder()
     if args.model:
         shutil.rmtree(os.path.join(folder, "model"), ignore_errors=True)
@@ -82,8 +83,8 @@ def measure(cnn, args, folder, facts):
     six_s = timed(lambda: subprocess.run([sys.executable, os.path.join(folder, "6.py")], check=True, capture_output=True))
     images = os.path.join(folder, "images")
     page_mb = sum(os.path.getsize(os.path.join(images, n)) for n in os.listdir(images) if n.startswith("6")) / 1e6
-    ready_s, update_ms, forward_only_ms, circuit_ms = in_chromium(os.path.join(images, "6.html"), cnn.mnist.test.images[:5])
-    forward_ms, backward_ms, same, error = under_node(cnn, folder, cnn.mnist.test.images[:args.page_digits])
+    ready_s, update_ms, forward_only_ms, circuit_ms = in_chromium(os.path.join(images, "6.html"), net.mnist.test.images[:5])
+    forward_ms, backward_ms, same, error = under_node(net, folder, net.mnist.test.images[:args.page_digits])
     return [Row("6py_s", "python 6.py (s)", six_s),
             Row("page_mb", "6.py's page and its files (MB)", page_mb),
             Row("page_ready_s", "page: opening to ready to draw (s)", ready_s),

@@ -21,22 +21,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WARM_UP = 20
 
 
-def measure(cnn, args, folder, facts):
-    batch = feeds(cnn, args.steps)
+def measure(net, args, folder, facts):
+    batch = feeds(net, args.steps)
     rows, version = [], None
     with tempfile.TemporaryDirectory() as temporary:
         path = os.path.join(temporary, "batches.npz")
-        np.savez(path, images=np.array([f[cnn.x] for f in batch]), labels=np.array([f[cnn.y_] for f in batch]))
+        np.savez(path, images=np.array([f[net.x] for f in batch]), labels=np.array([f[net.y_] for f in batch]))
         for precision in ["float32"] + ["bf16"] * cpu_settings.bf16_here():
             worker = Worker([args.python, os.path.join(HERE, "pytorch_worker.py"), path] + ["--bf16"] * (precision == "bf16"),
                             what="PyTorch's side (%s)" % args.python)
             version = worker.ready[1]
             with contextlib.redirect_stderr(io.StringIO()):  # training_config's note about the flag
-                sess = tf.compat.v1.Session(config=cnn.training_config(precision == "bf16"))
+                sess = tf.compat.v1.Session(config=cpu_settings.training_config(precision == "bf16"))
             sess.run(tf.compat.v1.global_variables_initializer())
             for feed in batch[:WARM_UP]:
-                sess.run(cnn.train_step, feed)
-            seconds = in_turns({"tensorflow": lambda: timed(lambda: [sess.run(cnn.train_step, feed) for feed in batch]),
+                sess.run(net.train_step, feed)
+            seconds = in_turns({"tensorflow": lambda: timed(lambda: [sess.run(net.train_step, feed) for feed in batch]),
                                 "pytorch": worker}, args.windows)
             worker.close()
             sess.close()

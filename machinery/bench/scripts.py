@@ -83,7 +83,7 @@ def split_4py(folder, ascent_steps):
     return total, parts
 
 
-def measure(cnn, args, folder, facts):
+def measure(net, args, folder, facts):
     folder = folder()
     first_image, run_s = time_3py(folder, args.run_steps)
     shutil.rmtree(os.path.join(folder, "images"))

@@ -14,30 +14,19 @@ from machinery.run import cpu_settings, onednn
 from tools import save_atomically
 
 Row = collections.namedtuple("Row", "key label value")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 # The vector instructions that decide TensorFlow's kernels and their speed, as /proc/cpuinfo names them
 VECTOR_FLAGS = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_vnni": "AVX512_VNNI", "avx_vnni": "AVX_VNNI",
                 "avx512_bf16": "AVX512_BF16", "amx_bf16": "AMX"}
 
 
-# Asks TensorFlow's own IsMklEnabled(), from its extension module alone: a tenth of an import of TensorFlow.
-ASK_DEFAULT = """
-import importlib.machinery, importlib.util, os
-util = os.path.join(importlib.util.find_spec("tensorflow").submodule_search_locations[0], "python", "util")
-[path] = [p for p in (os.path.join(util, "_pywrap_util_port" + suffix) for suffix in importlib.machinery.EXTENSION_SUFFIXES)
-          if os.path.exists(p)]
-spec = importlib.util.spec_from_file_location("_pywrap_util_port", path)
-port = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(port)
-print(port.IsMklEnabled())
-"""
-
-
 def onednn_default():
     """Whether TensorFlow turns its oneDNN kernels on by itself on this machine: asked of TensorFlow in a
     process without TF_ENABLE_ONEDNN_OPTS."""
     env = {name: value for name, value in os.environ.items() if name != "TF_ENABLE_ONEDNN_OPTS"}
-    run = subprocess.run([sys.executable, "-c", ASK_DEFAULT], env=env, check=True, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, os.path.join(HERE, "onednn_default.py")], env=env, check=True,
+                         capture_output=True, text=True)
     return run.stdout.split()[-1] == "True"
 
 

@@ -28,7 +28,6 @@ VALIDATION = 5000  # MNIST's validation set: the first 5,000 training images, he
 # MNIST's file names, which Fashion-MNIST and Kuzushiji-MNIST keep; EMNIST's are "emnist-SPLIT-train-images-..."
 PARTS = {"train images": "train-images-idx3-ubyte", "train labels": "train-labels-idx1-ubyte",
          "test images": "t10k-images-idx3-ubyte", "test labels": "t10k-labels-idx1-ubyte"}
-chosen = None  # the folder --data named (flags.py sets it before cnn.py reads it); None: MNIST_data/
 EMNIST = re.compile(r"emnist-([a-z]+)-train-images-idx3-ubyte(?:\.gz)?$")
 
 

@@ -1,60 +1,81 @@
-"""What a training run keeps besides the article's loop, plugged into cnn.train() as Keras' callbacks
-plug into fit(): model/'s checkpoints, the TensorBoard log, the live page, the progress bar. Each has
-the same few methods, which train() calls at its moments; Callbacks calls them on each in turn."""
+"""train()'s callbacks, as Keras' callbacks plug into fit(callbacks=[...]): objects with a method for
+each of train()'s moments, which train() calls on each in turn. What a run keeps besides the article's
+loop (model/'s checkpoints, the TensorBoard log, the live page, the progress bar) is a Callback each;
+keep.default_callbacks makes the list a run has when train() is given none."""
 
 
 class Callback:
-    """Nothing at each of train()'s moments: a callback overrides those at which it keeps something."""
+    """Nothing at each of train()'s moments: a callback overrides those at which it does something.
 
-    def start(self):
+    logs are dicts, as Keras' are: on_train_begin's {run, steps, started, seed}; on_snapshot_end's
+    {test_accuracy, test_digits, outputs}; on_train_accuracy's {train_accuracy, batch}; on_train_end's
+    the run's facts, which run.json keeps (keep.RUN_FACTS).
+    """
+
+    def on_train_begin(self, logs):
         """Before the first step, the weights before training there."""
 
-    def snapshot(self, step, test_accuracy, test_digits, outputs):
-        """At a snapshot step (before it; the last one after training), its test accuracy measured on
-        the first test_digits test digits; outputs: what train()'s snapshot returned (or None)."""
+    def on_snapshot_begin(self, step):
+        """At a snapshot step (snapshot_steps; the last one after training), before its test accuracy."""
 
-    def line(self, step, batch, train_accuracy):
-        """At the article's step line, every 100 steps, with that step's batch."""
+    def on_snapshot_end(self, step, logs):
+        """At a snapshot step, its test accuracy measured on the first test_digits test digits; outputs:
+        what train()'s snapshot returned for it (or None)."""
 
-    def tick(self, step):
+    def on_train_accuracy(self, step, logs):
+        """Every 100 steps, the article's line: the training accuracy on that step's batch."""
+
+    def on_step_end(self, step):
         """After each training step: step steps done."""
 
-    def end(self, facts):
-        """The run complete: facts (run.json's: the steps, the test accuracy, ...) completed by those before."""
+    def on_train_end(self, logs):
+        """The run complete, logs its facts; returns what this callback adds to them (a dict), or None."""
 
-    def stopped(self):
-        """The run stopped before its end: Ctrl-C, an error."""
+    def on_train_stopped(self):
+        """The run stopped before its end (Ctrl-C, an error), perhaps before this callback's on_train_begin."""
 
 
-class Callbacks:
-    """train()'s callbacks (None: left out), called in turn; as a context, started on entry and told on
-    exit if the run stopped before its end."""
+class CallbackList(Callback):
+    """Callbacks called in turn at each moment; as a context, each told on_train_stopped if the run
+    stops before its end. on_train_end returns what they all add, each's own (two adding one fact: an error)."""
 
     def __init__(self, callbacks):
-        self.callbacks = [callback for callback in callbacks if callback]
+        self.callbacks = list(callbacks)
 
     def __enter__(self):
-        for callback in self.callbacks:
-            callback.start()
         return self
 
     def __exit__(self, kind, error, traceback):
         if kind:
             for callback in self.callbacks:
-                callback.stopped()
+                callback.on_train_stopped()
 
-    def snapshot(self, step, test_accuracy, test_digits, outputs):
+    def on_train_begin(self, logs):
         for callback in self.callbacks:
-            callback.snapshot(step, test_accuracy, test_digits, outputs)
+            callback.on_train_begin(logs)
 
-    def line(self, step, batch, train_accuracy):
+    def on_snapshot_begin(self, step):
         for callback in self.callbacks:
-            callback.line(step, batch, train_accuracy)
+            callback.on_snapshot_begin(step)
 
-    def tick(self, step):
+    def on_snapshot_end(self, step, logs):
         for callback in self.callbacks:
-            callback.tick(step)
+            callback.on_snapshot_end(step, logs)
 
-    def end(self, facts):
+    def on_train_accuracy(self, step, logs):
         for callback in self.callbacks:
-            callback.end(facts)
+            callback.on_train_accuracy(step, logs)
+
+    def on_step_end(self, step):
+        for callback in self.callbacks:
+            callback.on_step_end(step)
+
+    def on_train_end(self, logs):
+        added = {}
+        for callback in self.callbacks:
+            own = callback.on_train_end(dict(logs)) or {}  # a copy: what one callback does to it, the next never sees
+            twice = (set(own) & set(added)) | (set(own) & set(logs))
+            if twice:
+                raise ValueError("%s adds %s, which the run's facts already have" % (type(callback).__name__, ", ".join(sorted(twice))))
+            added.update(own)
+        return added

@@ -4,7 +4,6 @@ and its run.json, written into a new folder that replaces model/ whole once the 
 read back by restore(). cnn.py's train() keeps them through Checkpoints, restore_model reads them."""
 
 import contextlib
-import datetime
 import errno
 import itertools
 import json
@@ -54,48 +53,40 @@ def replace(model_dir, folder):
 
 class Checkpoints(Callback):
     """model/ of a training run (a callback of cnn.train): the weights before training, at each snapshot
-    step and after, with run.json (the facts, and each snapshot step's test accuracy), written into a
-    new folder that replaces model_dir whole once the run is complete, and is removed if it is not.
-    model_dir None: nothing saved; the facts are still completed (the seed, the date)."""
+    step and after, with run.json (the run's facts, and each snapshot step's test accuracy), written into
+    a new folder that replaces model_dir whole once the run is complete, and is removed if it is not."""
 
-    def __init__(self, saver, model_dir, steps):
-        self.saver, self.model_dir, self.steps = saver, model_dir, steps
-        self.folder, self.snapshots = None, []
+    def __init__(self, saver, model_dir):
+        self.saver, self.model_dir = saver, model_dir
+        self.folder, self.steps, self.snapshots = None, None, []
 
-    def start(self):
-        self.folder = self.model_dir and new_folder(self.model_dir)
+    def on_train_begin(self, logs):
+        self.steps, self.snapshots = logs["steps"], []
+        self.folder = new_folder(self.model_dir)
         save(self.saver, self.folder, "before")
 
-    def snapshot(self, step, test_accuracy, test_digits, outputs):
-        self.snapshots.append({"step": step, "test_accuracy": test_accuracy, "test_digits": test_digits,
+    def on_snapshot_end(self, step, logs):
+        self.snapshots.append({"step": step, "test_accuracy": logs["test_accuracy"], "test_digits": logs["test_digits"],
                                "checkpoint": checkpoint_name(step, self.steps)})
         if step not in (0, self.steps):  # before and after are saved anyway
             save(self.saver, self.folder, checkpoint_name(step, self.steps))
 
-    def end(self, facts):
-        facts.update(save(self.saver, self.folder, "after", **facts, snapshots=self.snapshots))
-        if self.folder:
-            replace(self.model_dir, self.folder)
+    def on_train_end(self, logs):
+        save(self.saver, self.folder, "after", dict(logs, snapshots=self.snapshots))
+        replace(self.model_dir, self.folder)
+        return {"snapshots": self.snapshots}
 
-    def stopped(self):
+    def on_train_stopped(self):
         if self.folder and os.path.exists(self.folder):
             shutil.rmtree(self.folder)
 
 
-def save(saver, folder, tag, **facts):
-    """Checkpoint saver's variables as folder/tag ("before", "step-N" or "after"); facts go into run.json,
-    with the seed, the date and TensorFlow's version, and are returned so (folder None: nothing saved)."""
-    if facts:
-        facts.update(seed=tf.compat.v1.get_default_graph().seed,
-                     date=datetime.datetime.now().isoformat(timespec="seconds"), tensorflow=tf.__version__)
-    if folder is None:
-        return facts
-    saver.save(tf.compat.v1.get_default_session(), os.path.join(folder, tag),
-               write_meta_graph=False, write_state=False)
+def save(saver, folder, tag, facts=None):
+    """Checkpoint saver's variables as folder/tag ("before", "step-N" or "after"), with facts as run.json."""
+    saver.save(tf.compat.v1.get_default_session(), os.path.join(folder, tag), write_meta_graph=False, write_state=False)
     if facts:
         with open(os.path.join(folder, "run.json"), "w", encoding="utf-8") as f:
             json.dump(facts, f, indent=2)
-    return facts
 
 
 def checkpoint_name(step, steps):
@@ -105,20 +96,36 @@ def checkpoint_name(step, steps):
 
 def restore(saver, tag, model_dir, data):
     """Load the weights saved before or after training (or at a snapshot step, "step-N") into the
-    default session; returns run.json. A damaged model/, or one whose classes are not data's (the data
-    set cnn.py read), is a one-line error; other data than the model's, a one-line note."""
+    default session; returns run.json (read_run's). A damaged model/, or one whose classes are not
+    data's (the data set cnn.py read), is a one-line error; other data than the model's, a one-line note."""
     try:
-        with open(os.path.join(model_dir, "run.json"), encoding="utf-8") as f:
-            facts = json.load(f)
-        check_data(facts.get("data", MNIST), data, model_dir)
+        facts = read_run(model_dir)
+        check_data(facts["data"], data, model_dir)
         saver.restore(tf.compat.v1.get_default_session(), os.path.join(model_dir, tag))
-    except (OSError, ValueError, KeyError, tf.errors.OpError) as e:
+    except (OSError, ValueError, KeyError, TypeError, tf.errors.OpError) as e:
         sys.exit("error: %s: not a whole model saved by a training run (%s)" % (model_dir, str(e).splitlines()[0]))
     return facts
 
 
-# What run.json says of the data: a model trained before the runs recorded it was trained on MNIST.
+# What a run saved before run.json recorded it had: MNIST, its date as its id, float32, and a snapshot's
+# test accuracy on every test digit.
 MNIST = {"name": "MNIST_data", "path": "MNIST_data", "classes": [str(k) for k in range(10)]}
+OLDER = {"data": MNIST, "precision": "float32"}
+
+
+def read_run(model_dir):
+    """model_dir's run.json in its current form: the one place that knows the older forms (OLDER),
+    which it completes; everything else reads the current one. OSError or ValueError if it can't be read."""
+    with open(os.path.join(model_dir, "run.json"), encoding="utf-8") as f:
+        facts = json.load(f)
+    if not isinstance(facts, dict):
+        raise ValueError("run.json holds no facts")
+    facts = dict(OLDER, **facts)
+    facts.setdefault("run", facts["date"])
+    facts["data"] = dict({"sha256": None}, **facts["data"])  # None: not kept
+    all_digits = facts["data"].get("test_images", 10000)  # (MNIST's 10,000, where the data's count is not kept)
+    facts["snapshots"] = [dict({"test_digits": all_digits}, **s) for s in facts["snapshots"]]
+    return facts
 
 
 def check_data(trained, data, model_dir):
@@ -127,7 +134,7 @@ def check_data(trained, data, model_dir):
         sys.exit("error: %s was trained on %s (%d classes: %s), not on %s (%d classes); train on it first: "
                  "python 0.py --data %s" % (model_dir, trained["path"], len(trained["classes"]), " ".join(trained["classes"][:5]) + " ...",
                                             data["path"], len(data["classes"]), data["path"]))
-    if trained.get("sha256", data["sha256"]) != data["sha256"] or trained["path"] != data["path"]:
+    if trained["sha256"] not in (None, data["sha256"]) or trained["path"] != data["path"]:
         print("note: %s was trained on %s; these images are from %s" % (model_dir, trained["path"], data["path"]),
               file=sys.stderr)
 

@@ -1,24 +1,34 @@
 # -*- coding: utf-8 -*-
-"""The scripts' flags: --data, --steps, --seed, --logdir and the rest, with the script's docstring as --help."""
+"""The scripts' flags: --data, --steps, --seed, --logdir and the rest, with the script's docstring as
+--help; and the configuration they give cnn.py's network (Config): the one way a flag reaches the graph."""
 
 import argparse
-import json
+import collections
 import os
 
-import numpy as np
-import tensorflow as tf
-
-from machinery.data import datasets
+from machinery.run import checkpoints
 from machinery.run.checkpoints import MODEL_DIR
 from tools import ROOT
 
+# What cnn.py builds the network and its run from: data, the data set's folder (None: MNIST_data/);
+# model, the model folder the run saves in or the script reads; logdir, --logdir's folder (None: no
+# log); seed, --seed (None: unseeded, as the article).
+Config = collections.namedtuple("Config", "data model logdir seed")
+ARTICLE = Config(data=None, model=MODEL_DIR, logdir=None, seed=None)
+_parsed = ARTICLE  # what parse_args read from this process's command line; the article's until then
+
+
+def config():
+    """The configuration the script's flags gave (parse_args), which cnn.py builds its network from; the
+    article's where no flags were parsed (a test, a notebook)."""
+    return _parsed
+
 
 def parse_args(description, steps=False, seed=True, images=False, ascent=False, model=False):
-    """The scripts' flags; --data chooses the data cnn.py reads (model: by default the data model/ was
-    trained on), a --seed seeds the graph's random ops and numpy's batch shuffling.
+    """The script's flags (args), its configuration as args.config; model: by default the data is the one
+    the model folder was trained on.
 
-    Call it before `from cnn import *`: cnn.py reads the data, and a graph-level seed applies only to
-    ops created after it.
+    Call it before `from cnn import *`: cnn.py builds the network from config(), what this returns.
     """
     # Raw: --help shows the docstring's lines as written (3.py's list of outputs, one per line).
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -46,25 +56,23 @@ def parse_args(description, steps=False, seed=True, images=False, ascent=False, 
                             help="seed for the initial weights, dropout and batches; two runs with "
                                  "one seed write identical images (default: unseeded, as the article)")
     args = parser.parse_args()
-    datasets.chosen = args.data or (model and trained_on(MODEL_DIR)) or None
     if steps and args.steps < 0:
         parser.error("--steps must be 0 or more, not %d" % args.steps)
     if ascent and args.ascent_steps < 1:
         parser.error("--ascent-steps must be 1 or more, not %d" % args.ascent_steps)
-    if seed and args.seed is not None:
-        if not 0 <= args.seed < 2**32:
-            parser.error("--seed must be between 0 and 2**32 - 1, not %d" % args.seed)
-        tf.compat.v1.disable_eager_execution()  # so that the seed goes to the graph, not to eager mode
-        tf.compat.v1.set_random_seed(args.seed)
-        np.random.seed(args.seed)
+    if seed and args.seed is not None and not 0 <= args.seed < 2**32:
+        parser.error("--seed must be between 0 and 2**32 - 1, not %d" % args.seed)
+    global _parsed
+    model_dir = MODEL_DIR
+    _parsed = args.config = Config(data=args.data or (model and trained_on(model_dir)) or None, model=model_dir,
+                                   logdir=args.logdir if steps else None, seed=args.seed if seed else None)
     return args
 
 
 def trained_on(model_dir):
-    """The folder of the data set model_dir was trained on, from its run.json (None: MNIST, or no model)."""
+    """The folder of the data set model_dir was trained on (None: no model there, or one that can't be
+    read, which restoring it will say)."""
     try:
-        with open(os.path.join(model_dir, "run.json"), encoding="utf-8") as f:
-            path = json.load(f).get("data", {}).get("path")
-    except (OSError, ValueError, AttributeError):
+        return os.path.join(ROOT, checkpoints.read_run(model_dir)["data"]["path"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return path and os.path.join(ROOT, path)

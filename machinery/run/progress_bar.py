@@ -10,28 +10,29 @@ from machinery.run.callbacks import Callback
 
 
 class ProgressBar(Callback):
-    """The bar of a run of steps steps: drawn from start() on a terminal, gone at end() before the last line."""
+    """The bar of a run: drawn from on_train_begin on a terminal, gone at the end before the last line."""
 
-    def __init__(self, steps):
-        self.steps, self.bar, self.stdout = steps, None, None
+    def __init__(self):
+        self.bar, self.stdout = None, None
 
-    def start(self):
-        self.bar = tqdm(total=self.steps, unit="step", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+    def on_train_begin(self, logs):
+        self.bar = tqdm(total=logs["steps"], unit="step", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
         if not self.bar.disable:  # print() goes through tqdm.write: each line above the bar, the bar redrawn below
             self.stdout, sys.stdout = sys.stdout, DummyTqdmFile(sys.stdout)
 
-    def tick(self, step):
+    def on_step_end(self, step):
         self.bar.update()
 
-    def end(self, facts):
+    def on_train_end(self, logs):
         self.close()
 
-    def stopped(self):
+    def on_train_stopped(self):
         self.close()
 
     def close(self):
         """The bar gone from the terminal, not drawn again; stdout as it was."""
-        self.bar.close()
+        if self.bar:
+            self.bar.close()
         if self.stdout:
             sys.stdout.flush()
             sys.stdout, self.stdout = self.stdout, None

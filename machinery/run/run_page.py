@@ -3,7 +3,8 @@
 (6_weights_STEP.js) and the run (6_run.js); and while the run goes on, its progress (6_live.js) and
 the weights as they are now (6_weights_live.js), so that the page follows the run as it happens.
 
-cnn.train() writes them as it trains (RunPage); 6.py writes them for the run that model/ holds.
+cnn.train() writes them as it trains (RunPage, one of its callbacks); 6.py writes them for the run that
+model/ holds.
 Every file is written whole (a temporary name, then a rename): the page never reads half of one.
 """
 
@@ -16,11 +17,12 @@ import sys
 import time
 
 import numpy as np
+import tensorflow as tf
 
 from machinery.analyses.saliency import NOISE, SAMPLES
 from machinery.pictures.pages import save_text, write_explorer
 from machinery.run.callbacks import Callback
-from machinery.run.checkpoints import describe_run
+from machinery.run.checkpoints import describe_run, seed_words
 from tools import remove_leftovers, save_atomically
 
 # How often the page hears from a run: its progress (the step, the speed, the time left), and the
@@ -100,6 +102,28 @@ def page_layers(layers):
     return [[name, int(layer.shape[1]), int(layer.shape[3])] for name, layer in layers]
 
 
+# What 4.py's 4_channels.npz holds for the page (an older 4.py's, without the circuits: 4.py is to run again)
+CHANNELS = {"run", "h_conv1_patterns", "h_conv1_top", "h_conv2_patterns", "h_conv2_top", "h_conv2_inputs",
+            "h_conv2_input_contributions"}
+
+
+def page_channels(path, run):
+    """4.py's patterns, top patches and circuits (4_channels.npz at path) as the page reads them, where 4.py
+    has run for this model (its describe_run line, run); else None: the page shows the weights instead."""
+    if not os.path.exists(path):
+        return None
+    with np.load(path) as found:
+        if set(found.files) != CHANNELS or str(found["run"]) != run:
+            return None
+        channels = {name: {"size": int(found[name + "_patterns"].shape[-1]), "count": int(found[name + "_top"].shape[1]),
+                           "patterns": b64(found[name + "_patterns"], np.uint8), "top": b64(found[name + "_top"], np.uint8)}
+                    for name in ("h_conv1", "h_conv2")}
+        # what each h_conv2 channel is usually made of (circuits)
+        channels["h_conv2"].update(inputs=found["h_conv2_inputs"].ravel().tolist(),
+                                   contributions=np.round(found["h_conv2_input_contributions"], 4).ravel().tolist())
+    return channels
+
+
 def write_run(folder, run, live=None):
     """6.html and its files in folder: the run (6_run.js: {run, summary: [English, Japanese], steps:
     [{step, test_accuracy, test_digits, file}], digits, channels, running, layers (page_layers), data
@@ -125,36 +149,44 @@ LEFTOVERS = r"\..*\.(\d+)\.[^.]*\.tmp"
 
 
 class RunPage(Callback):
-    """6.html of a training run while it runs (a callback of cnn.train): from start(), once the weights
-    before training exist, its progress; each snapshot step's weights; between them the weights as they
-    are now; at end() the finished run as 6.py writes it, or if the run stops before, that it stopped."""
+    """6.html of a training run while it runs (a callback of cnn.train): from on_train_begin, once the
+    weights before training exist, its progress; each snapshot step's weights; between them the weights
+    as they are now; at the end the finished run as 6.py writes it, or if the run stops before, that it
+    stopped. net: cnn.NET, whose variables, layers, data and first test digits the page shows."""
 
-    def __init__(self, folder, run_id, steps, summary, digits, weights, layers, data):
-        """summary: (English, Japanese); weights(): the eight variables as they are now; layers: page_layers';
-        data: page_data's."""
-        self.folder, self.steps = folder, steps
-        self.weights = weights
-        self.run = {"run": run_id, "summary": summary, "steps": [], "digits": digits, "channels": None,
-                    "running": True, "layers": layers, "data": data}
-        self.live = None  # {step, file}: the weights at the last live snapshot, newer than any snapshot step
-        self.step = 0
+    def __init__(self, folder, net):
+        self.folder, self.net = folder, net
+        self.run = self.live = None  # the page's 6_run.js; {step, file}: the live weights, newer than any snapshot step
+        self.steps = self.step = 0
+        self.started = self.last_progress = self.last_live = None
+
+    def weights(self):
+        """The eight variables as they are now."""
+        return tf.compat.v1.get_default_session().run(self.net.variables)
+
+    def on_train_begin(self, logs):
+        net, seed, started = self.net, logs["seed"], logs["started"]
+        self.steps, self.step = logs["steps"], 0
+        self.run = {"run": logs["run"], "steps": [], "channels": None, "running": True,
+                    "summary": ("training now: %d steps, %s, started %s" % (self.steps, seed_words(seed), started),
+                                "学習中：%d ステップ、%s、開始 %s" % (self.steps, seed_words(seed, "ja"), started)),
+                    "digits": page_digits(net.mnist.test.images[:10], net.mnist.test.labels[:10]),
+                    "layers": page_layers(net.layers), "data": page_data(net.data)}
         self.started = self.last_progress = self.last_live = time.time()
-
-    def start(self):
         remove_leftovers(self.folder, LEFTOVERS)
         write_run(self.folder, self.run, live=self.progress(write=False))
         print("Watch it learn: %s" % pathlib.Path(self.folder, "6.html").as_uri(), file=sys.stderr)
 
-    def snapshot(self, step, test_accuracy, test_digits, outputs=None):
+    def on_snapshot_end(self, step, logs):
         """The weights at a snapshot step, for good: a new step on the page's slider."""
         file_name = "6_weights_%d.js" % step
         save_weights(file_name, self.run["run"], step, self.weights(), self.folder)
-        self.run["steps"].append({"step": step, "test_accuracy": test_accuracy, "test_digits": test_digits,
+        self.run["steps"].append({"step": step, "test_accuracy": logs["test_accuracy"], "test_digits": logs["test_digits"],
                                   "file": file_name})
         self.live, self.last_live = None, time.time()  # a snapshot step is newer than the last live one
         self.progress(step)
 
-    def tick(self, step):
+    def on_step_end(self, step):
         """After a training step (step steps done): the progress every PROGRESS_S seconds, and every
         LIVE_S seconds the weights as they are now, in place of the last live ones."""
         if PAUSE_S:
@@ -181,14 +213,17 @@ class RunPage(Callback):
             self.last_progress = now
         return live
 
-    def end(self, facts):
+    def on_train_end(self, logs):
         """The run complete: the page as 6.py writes it for this run (the live weights gone)."""
-        self.run.update(summary=(describe_run(facts), describe_run(facts, "ja")), running=False)
+        self.run.update(summary=(describe_run(logs), describe_run(logs, "ja")), running=False)
         self.live = None
         write_run(self.folder, self.run, live=self.progress(self.steps, write=False))
+        return {"page": os.path.join(self.folder, "6.html")}
 
-    def stopped(self):
+    def on_train_stopped(self):
         """The run stopped before its end (Ctrl-C, an error): the page says so, and keeps what it has."""
+        if not self.run:
+            return
         self.run["running"] = False
         live = self.progress(write=False)
         live["stopped"] = True

@@ -47,29 +47,34 @@ def log_layers(writer, step, names, outputs):
 
 
 class TensorBoardLog(Callback):
-    """--logdir's log of a training run (a callback of cnn.train): at each step line the training
-    accuracy and the batch's cross entropy, at each snapshot step the test accuracy, the variables'
-    histograms and the layers' tiles (train()'s snapshot outputs, [layer][input]); closed whatever happens.
-    histograms(): the summary of the variables' histograms; cross_entropy(batch): its value."""
+    """--logdir's log of a training run (a callback of cnn.train): at each of the article's lines the
+    training accuracy and the batch's cross entropy, at each snapshot step the test accuracy, the
+    variables' histograms and the layers' tiles (train()'s snapshot outputs, [layer][input]); closed
+    whatever happens. net: cnn.NET, whose histograms, cross entropy and layers it logs."""
 
-    def __init__(self, logdir, histograms, cross_entropy, layer_names):
-        self.logdir, self.histograms, self.cross_entropy, self.layer_names = logdir, histograms, cross_entropy, layer_names
+    def __init__(self, logdir, net):
+        self.logdir, self.net = logdir, net
         self.writer = None
 
-    def start(self):
+    def on_train_begin(self, logs):
         self.writer = open_log(self.logdir)
 
-    def line(self, step, batch, train_accuracy):
-        log_scalars(self.writer, step, **{"training accuracy": train_accuracy, "cross entropy": self.cross_entropy(batch)})
+    def on_train_accuracy(self, step, logs):
+        batch = logs["batch"]
+        cross_entropy = self.net.cross_entropy.eval(feed_dict={self.net.x: batch[0], self.net.y_: batch[1],
+                                                               self.net.keep_prob: 1.0})
+        log_scalars(self.writer, step, **{"training accuracy": logs["train_accuracy"], "cross entropy": cross_entropy})
 
-    def snapshot(self, step, test_accuracy, test_digits, outputs):
-        log_scalars(self.writer, step, **{"test accuracy": test_accuracy})
-        self.writer.add_summary(self.histograms(), step)
-        if outputs:
-            log_layers(self.writer, step, self.layer_names, outputs)
+    def on_snapshot_end(self, step, logs):
+        log_scalars(self.writer, step, **{"test accuracy": logs["test_accuracy"]})
+        self.writer.add_summary(self.net.histograms.eval(), step)
+        if logs["outputs"]:
+            log_layers(self.writer, step, [name for name, _ in self.net.layers], logs["outputs"])
 
-    def end(self, facts):
+    def on_train_end(self, logs):
         self.writer.close()
+        return {"logdir": self.writer.get_logdir()}
 
-    def stopped(self):
-        self.writer.close()
+    def on_train_stopped(self):
+        if self.writer:
+            self.writer.close()
