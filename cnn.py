@@ -158,8 +158,8 @@ def train_first(steps, bf16=False):
             train(steps)
 
 
-# While training, each snapshot's test accuracy is measured on the first 1,000 test digits: a tenth of
-# the article's 10,000, so that a short run costs what the article's loop costs (docs/performance.md).
+# While training, each snapshot's test accuracy is measured on the first 1,000 test digits, so that a
+# short run costs what the article's loop costs (docs/performance.md).
 # The last step's is the article's own line, on all 10,000.
 SNAPSHOT_TEST_DIGITS = 1000
 # Test digits fed at a time: the article feeds all 10,000 at once (docs/differences.md, item 12).

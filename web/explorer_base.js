@@ -9,9 +9,12 @@
 // tags: browsers refuse fetch() of local files. Every text it writes is in English or Japanese, as
 // lang.js says.
 //
-// The page's code is plain scripts, loaded in order, that share one object, Explorer: its state
-// (this file), the tiles and the pad (explorer_tiles.js), why (explorer_why.js), a channel's panel
-// (explorer_channel.js), the run (explorer_run.js) and the API for tests (explorer_api.js).
+// The page's code is plain scripts, loaded in order, that share one object, Explorer. This file holds
+// its state, and the actions that alone write it (setInput, setStep, follow, select, ask, ...); each
+// view draws from the state, all of them in X.render (explorer_tiles.js): the tiles and the pad
+// (explorer_tiles.js), why (explorer_why.js), a channel's panel (explorer_channel.js and
+// explorer_circuit.js), the photo (explorer_photo.js), the run and its steps (explorer_run.js), and
+// the API for tests and the console (explorer_api.js).
 "use strict";
 
 window.Explorer = (function () {
@@ -20,30 +23,22 @@ window.Explorer = (function () {
   X.GAP = 0x80; // gray gaps
   X.PEN = 18; // pixels of the 252-pixel pad: MNIST's 2-pixel pen, once made 20 pixels tall
 
-  // Everything the page knows and shows, in one place.
+  // Everything the page knows and shows, in one place, written by the actions below alone.
   X.state = {
-    run: null, // what 6_run.js gives: {summary, steps: [{step, test_accuracy, test_digits, file}], digits, channels, layers, data, smoothgrad}
-    weights: {}, // step -> decoded weights
-    waiting: {}, // step -> promise of its weights
+    run: null, // what 6_run.js gives: {run, summary, steps: [{step, test_accuracy, test_digits, file, live}], digits, channels, layers, data, smoothgrad, running}
+    weights: {}, // step -> decoded weights, once loaded
     input: new Float32Array(784), // the network's input, row-major, as x
-    drawing: false, // the pad holds a drawing (not only a test digit)
+    drawn: false, // the pad holds a drawing (not only a test digit or a photo)
     photo: null, // the name of the photo on the pad (drawn over or not); null after Clear or a test digit
     photoError: null, // why the last photo could not be taken: [English, Japanese], or null
-    selected: null, // the clicked channel: {name, c, column}
-    view: {main: null, compare: null}, // each column's {step, layers, answer, why} and what made them: {w, input, asked}
-    asked: null, // the digit the reader asks why of (a click on its bar); null: each column's answer
-    explain: true, // the backward pass and the maps with every update (off: bench.py's forward-only)
-    timings: [], // ms of each update of all layers
-    training: null, // the run's last word (6_live.js): {run, running, stopped, step, steps, rate, left_s, updated, ...}
-    newer: false, // another run now writes here
+    steps: {main: null, compare: null}, // the entry of run.steps each column shows
     following: true, // the Training step column moves to the newest step, until the reader moves it
-    playing: null, // the timer of the play button
-    drawn: null, // resolves ready once a column is drawn
+    playing: false, // the play button runs the Training step column through the steps
+    selected: null, // the channel in the panel: {name, c, column}, or null
+    asked: null, // the digit the reader asks why of (a click on its bar); null: each column's answer
+    training: null, // the run's last word (6_live.js): {run, running, stopped, killed, step, steps, rate, left_s, updated, ...}
+    newer: false, // another run now writes here
     watched: false, // the page was opened while its run was training: it tells how the run went
-    ending: null, // the finished run's 6_run.js, asked for once the run has ended
-    pending: false, // an update is asked for the next frame
-    resting: null, // the timer that starts SmoothGrad once the pen rests
-    generation: 0, // SmoothGrad's passes belong to the input they started on
   };
   const S = X.state;
 
@@ -51,19 +46,17 @@ window.Explorer = (function () {
   X.T = (en, ja) => window.pageLang.pick(en, ja); // a text in the page's language
   X.number = (n) => n.toLocaleString("en-US"); // 20,000 in both
 
-  // The data set (6_run.js's data; a run written before it had one: MNIST's): a class's name, whether
-  // it is MNIST, how the pad's drawing is made an input, and the pad's paper and ink.
-  const MNIST = {classes: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], mnist: true,
-                 reader_image: {steps: "ink", box: 20, by_mass: true}};
-  const data = () => (S.run && S.run.data) || MNIST;
-  X.className = (k) => data().classes[k];
-  X.mnist = () => data().mnist;
-  X.readerImage = () => data().reader_image;
+  // The data set (6_run.js's data): a class's name, whether it is MNIST, how the pad's drawing is made
+  // an input, and the pad's paper and ink.
+  X.className = (k) => S.run.data.classes[k];
+  X.mnist = () => S.run.data.mnist;
+  X.readerImage = () => S.run.data.reader_image;
   // Ink data sets: white on black, as MNIST (to_mnist takes either); a folder's pictures: its paper, the ink opposite
   const paper = () => (X.readerImage().steps === "picture" ? X.readerImage().paper : 0);
   X.paper = () => "rgb(" + [paper(), paper(), paper()] + ")";
   X.ink = () => (paper() > 127 ? "#000" : "#fff");
   X.layer = (name) => S.run.layers.find(([n]) => n === name); // [name, side, channels], as cnn.LAYERS
+  X.indexOf = (entry) => S.run.steps.findIndex((s) => s.step === entry.step && !s.live === !entry.live);
 
   // --- data ---
 
@@ -78,57 +71,110 @@ window.Explorer = (function () {
     });
   };
 
+  const waiting = {}; // step -> promise of its weights
   X.load = function (step) {
-    if (!S.waiting[step]) {
+    if (!waiting[step]) {
       const entry = S.run.steps.find((s) => s.step === step);
       if (!entry) return Promise.reject(new Error("no snapshot at step " + step));
       // The live weights' file is replaced as the run goes on: its step in the address, to read it anew.
-      S.waiting[step] = X.script(entry.live ? entry.file + "?step=" + step : entry.file).then(() => S.weights[step]);
+      waiting[step] = X.script(entry.live ? entry.file + "?step=" + step : entry.file).then(() => S.weights[step]);
     }
-    return S.waiting[step];
+    return waiting[step];
   };
 
   window.explorerWeights = function (step, data, runId) {
     if (runId === S.run.run) S.weights[step] = network.decodeWeights(data); // never another run's
   };
 
-  // --- drawing on canvases ---
+  // --- actions: the only writers of the state; each draws the page anew (X.render) ---
 
-  // Gray values 0..255 (Uint8 or numbers), width x height, onto a canvas of that size.
-  X.paint = function (canvas, gray, width, height) {
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext("2d");
-    const image = context.createImageData(width, height);
-    for (let i = 0; i < width * height; i++) {
-      image.data.set([gray[i], gray[i], gray[i], 255], 4 * i);
-    }
-    context.putImageData(image, 0, 0);
+  // The network's input (784 numbers in [0, 1]) and what made it: "stroke" (the pen, over whatever the
+  // pad held; drawn at the next frame), "test" (a test digit), "photo" (photo: its name), "clear", "set"
+  // (the API's), "keep" (a new copy, all else as it was: explorer.measure).
+  X.setInput = function (input, how, photo = null, explain = true) {
+    S.input = Float32Array.from(input);
+    S.drawn = how === "stroke" || (how === "keep" && S.drawn);
+    if (how === "test" || how === "clear" || how === "photo") S.photo = how === "photo" ? photo : null;
+    if (how === "stroke") X.renderSoon();
+    else X.render(explain);
   };
 
-  // tools.save_image's tile of one layer (HWC, side x side x channels): channel c at row c / 8,
-  // column c % 8, each cell side + 1 pixels with the gap after it, the last gaps cut; every value
-  // times 255, clipped to 0..255 and truncated, as channels_to_images and np.uint8 make it.
-  X.tile = function (layer, side, channels) {
-    const rows = Math.floor((channels - 1) / X.COLS) + 1;
-    const width = X.COLS * (side + 1) - 1, height = rows * (side + 1) - 1;
-    const gray = new Uint8ClampedArray(width * height).fill(X.GAP);
-    for (let c = 0; c < channels; c++) {
-      const top = Math.floor(c / X.COLS) * (side + 1), left = (c % X.COLS) * (side + 1);
-      for (let y = 0; y < side; y++) {
-        for (let x = 0; x < side; x++) {
-          const v = layer[(y * side + x) * channels + c] * 255;
-          gray[(top + y) * width + left + x] = Math.trunc(Math.min(Math.max(v, 0), 255));
-        }
-      }
-    }
-    return {gray, width, height};
+  // The column (main: the Training step column; compare) at a step of run.steps (entry: that step's own,
+  // which a live step needs); by the reader's hand, the Training step column stops following the run.
+  // Resolves when its weights are here and it is drawn.
+  X.setStep = function (column, step, byReader = true, entry = null) {
+    entry = entry || S.run.steps.find((s) => s.step === step);
+    if (!entry) return Promise.reject(new Error("no snapshot at step " + step));
+    S.steps[column] = entry;
+    if (column === "main" && byReader) S.following = false;
+    X.render();
+    return X.load(entry.step).then(() => X.render(), () => {}); // another run's files: the page keeps what it had
   };
 
-  X.channelImage = function (layer, side, channels, c) {
-    const gray = new Uint8ClampedArray(side * side);
-    for (let i = 0; i < side * side; i++) gray[i] = Math.trunc(Math.min(Math.max(layer[i * channels + c] * 255, 0), 255));
-    return gray;
+  X.follow = function () { // the Training step column back to the newest step, and on it as new ones come
+    S.following = true;
+    return S.run.steps.length ? X.setStep("main", null, false, S.run.steps[S.run.steps.length - 1]) : Promise.resolve();
+  };
+
+  X.setPlaying = function (playing) {
+    S.playing = playing;
+    if (playing) S.following = false;
+    X.render();
+  };
+
+  X.select = function (selection) { // {name, c, column}: that channel in the panel; null: the panel closed
+    S.selected = selection;
+    X.render();
+  };
+
+  // A click on a bar: why that digit, in both columns; again (or on the column's own answer): the answers.
+  X.ask = function (cls, column = "main") {
+    const answer = X.views[column] && X.views[column].answer;
+    S.asked = S.asked === cls || (S.asked === null && cls === answer) ? null : cls;
+    X.render();
+  };
+
+  X.setPhotoError = function (error) { // [English, Japanese], or null
+    S.photoError = error;
+    X.render();
+  };
+
+  // The run's snapshot steps as its live word gives them (the live one among them): the columns keep the
+  // steps they show, even a live step since replaced, but for a following Training step column, which
+  // moves to the newest.
+  X.setRunSteps = function (entries) {
+    const steps = entries.slice();
+    for (const column of S.following ? ["compare"] : ["main", "compare"]) {
+      const shown = S.steps[column];
+      if (shown && !steps.some((t) => t.step === shown.step && !t.live === !shown.live)) steps.push(shown);
+    }
+    steps.sort((a, b) => a.step - b.step);
+    S.run.steps = steps;
+    if (!S.steps.compare && steps.length) S.steps.compare = steps[0];
+    if ((S.following || !S.steps.main) && steps.length) S.steps.main = steps[steps.length - 1];
+    X.render();
+    for (const column of ["main", "compare"]) if (S.steps[column]) X.load(S.steps[column].step).then(() => X.render(), () => {});
+  };
+
+  // 6_live.js's word of this run (or of another, newer, one), as it came: the run's progress.
+  X.hear = function (training, newer) {
+    if (newer) S.newer = true;
+    else S.training = training;
+    X.render();
+  };
+
+  // 6_run.js: the run, once at the start; again, once it has ended, the finished run (its steps and summary
+  // as 6.py gives them; the reader's drawing and the steps the columns show kept).
+  X.setRun = function (run) {
+    if (S.run) {
+      const steps = run.steps;
+      Object.assign(S.run, run, {steps: S.run.steps});
+      X.setRunSteps(steps);
+      return;
+    }
+    S.run = run;
+    S.watched = run.running;
+    S.steps = {main: run.steps[run.steps.length - 1] || null, compare: run.steps[0] || null};
   };
 
   return X;

@@ -13,15 +13,16 @@
     const x = Math.floor(e.offsetX * canvas.width / canvas.clientWidth);
     const y = Math.floor(e.offsetY * canvas.height / canvas.clientHeight);
     if (x % (side + 1) === side || y % (side + 1) === side) return; // a gap
-    S.selected = {name, c: Math.floor(y / (side + 1)) * X.COLS + Math.floor(x / (side + 1)), column};
-    X.showChannel();
+    X.select({name, c: Math.floor(y / (side + 1)) * X.COLS + Math.floor(x / (side + 1)), column});
   };
 
+  // The panel of the selected channel (S.selected), for its column's input and step; hidden without one.
   X.showChannel = function () {
+    $("channel").hidden = !S.selected;
+    if (!S.selected || !X.views[S.selected.column]) return;
     const {name, c, column} = S.selected;
     const [, side, channels] = X.layer(name);
-    const {step, layers} = S.view[column];
-    $("channel").hidden = false;
+    const {step, layers} = X.views[column];
     $("channel-title").textContent = name + T(", channel " + c + ", at step " + step, "、チャンネル " + c + "、ステップ " + step);
     const body = $("channel-body");
     body.replaceChildren();

@@ -48,11 +48,11 @@
     return f;
   }
 
-  X.circuitOf = (column, c) => circuits.circuit(S.weights[S.view[column].step], S.view[column].layers.h_pool1, c);
+  X.circuitOf = (column, c) => circuits.circuit(S.weights[X.views[column].step], X.views[column].layers.h_pool1, c);
 
   // The h_conv2 channel c's circuit into body, for the column's input and step.
   X.showCircuit = function (body, column, c) {
-    const {step, layers} = S.view[column];
+    const {step, layers} = X.views[column];
     const w = S.weights[step], circuit = X.circuitOf(column, c);
     const [y, x] = circuit.place, field = 14, top = 2 * y - 6, left = 2 * x - 6; // h_conv2's field (receptive_fields.py)
     const sum = circuit.preactivation - circuit.bias;
@@ -98,7 +98,7 @@
         row.append(cells(28, gray(Array.from({length: 784}, (_, k) => layers.h_conv1[k * 32 + channel])), null, 2),
                    cells(5, (k) => kernelRgb(w.W_conv2[(k * 32 + channel) * 64 + c], scale), null, 6));
       }
-      row.addEventListener("click", () => { S.selected = {name: "h_conv1", c: channel, column}; X.showChannel(); });
+      row.addEventListener("click", () => X.select({name: "h_conv1", c: channel, column}));
       list.appendChild(row);
     });
     body.appendChild(list);
@@ -115,7 +115,7 @@
 
   // The h_conv1 channel c's 5x5 filter beside the patch of the input it sees where it fires hardest.
   X.showFilterOverPatch = function (body, column, c) {
-    const {step, layers} = S.view[column];
+    const {step, layers} = X.views[column];
     const W = S.weights[step].W_conv1;
     let best = 0;
     for (let k = 1; k < 784; k++) if (layers.h_conv1[k * 32 + c] > layers.h_conv1[best * 32 + c]) best = k;

@@ -7,16 +7,13 @@
 (function (X) {
   const S = X.state, $ = X.$, T = X.T;
 
-  // The line under the pad: [English, Japanese], or null
+  // The line under the pad: S.photoError, [English, Japanese], or none
   X.showPhotoError = function () {
     $("photo-error").hidden = !S.photoError;
     if (S.photoError) $("photo-error").textContent = T(...S.photoError);
   };
 
-  function refuse(name, en, ja) {
-    S.photoError = [name + ": " + en, name + "：" + ja];
-    X.showPhotoError();
-  }
+  const refuse = (name, en, ja) => X.setPhotoError([name + ": " + en, name + "：" + ja]);
 
   // The file's pixels as 5.py reads them, or a line saying why not
   X.takePhoto = async function (file) {
@@ -45,10 +42,8 @@
     const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
     const input = preprocessing.toMnist(rgba, canvas.width, canvas.height, X.readerImage());
     if (!input) return refuse(name, "no ink: the image is blank or uniform", "インクがありません（真っ白か、一様な画像です）");
-    S.photoError = null;
-    X.showPhotoError();
-    X.startFrom(input);
-    S.photo = name; // (after startFrom, which forgets the one before)
+    X.setPhotoError(null);
+    X.startFrom(input, "photo", name);
   };
 
   X.setupPhoto = function () {

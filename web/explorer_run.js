@@ -5,41 +5,21 @@
 
 (function (X) {
   const S = X.state, $ = X.$, T = X.T;
+  const SLIDERS = {main: "step", compare: "compare-step"}, LABELS = {main: "step-label", compare: "compare-label"};
 
-  // The sliders over run.steps; the Training step column at the newest step while following, else
-  // where the reader put it (kept on the list even when it was a live step since replaced).
+  // The sliders show the steps the columns show (S.steps), over run.steps; a slider moved by the reader
+  // sets its column's step.
   X.showSteps = function () {
-    const labels = {step: "step-label", "compare-step": "compare-label"};
-    for (const id of ["step", "compare-step"]) {
-      const slider = $(id), s = S.run.steps[slider.value];
+    for (const column of ["main", "compare"]) {
+      const slider = $(SLIDERS[column]), s = S.steps[column];
+      slider.max = Math.max(S.run.steps.length - 1, 0);
+      slider.value = s ? Math.max(X.indexOf(s), 0) : 0;
       slider.disabled = S.run.steps.length === 0;
-      $(labels[id]).textContent = s ? T("step ", "ステップ ") + X.number(s.step) + T(", ", "、") + X.accuracyText(s)
+      $(LABELS[column]).textContent = s ? T("step ", "ステップ ") + X.number(s.step) + T(", ", "、") + X.accuracyText(s)
         : T("waiting for the weights before training", "学習前の重みを待っています");
     }
     $("follow").hidden = S.following || !S.run.running;
     $("play").disabled = S.run.steps.length < 2;
-  };
-
-  // Puts the slider on this step (an index of run.steps) and draws it once its weights are here.
-  X.moveTo = function (id, index) {
-    for (const slider of ["step", "compare-step"]) $(slider).max = Math.max(S.run.steps.length - 1, 0); // before a value
-    $(id).value = index;
-    X.showSteps();
-    const entry = S.run.steps[index];
-    if (entry) X.load(entry.step).then(X.update, () => {}); // another run's files: the page keeps what it had
-  };
-
-  // The steps as the run now has them: its snapshot steps, then the live one; the steps the two
-  // columns show stay where they are, even a live step since replaced.
-  X.setSteps = function (entries) {
-    const [main, compare] = ["step", "compare-step"].map((id) => S.run.steps[$(id).value]);
-    const steps = entries.slice();
-    for (const s of S.following ? [compare] : [main, compare]) if (s && !steps.some((t) => t.step === s.step)) steps.push(s);
-    steps.sort((a, b) => a.step - b.step);
-    S.run.steps = steps;
-    $("compare-step").max = Math.max(steps.length - 1, 0);
-    $("compare-step").value = compare ? steps.findIndex((t) => t.step === compare.step) : 0;
-    X.moveTo("step", S.following || !main ? steps.length - 1 : steps.findIndex((t) => t.step === main.step));
   };
 
   X.time = function (seconds) {
@@ -47,10 +27,12 @@
     return m ? m + T(" min ", " 分 ") + s + T(" s", " 秒") : s + T(" s", " 秒");
   };
 
-  // The line over the sliders: how the run goes (training, the last word of 6_live.js), or that
+  // The run's summary, and the line over the sliders: how the run goes (training, the last word of 6_live.js), or that
   // another run now writes here (newer).
   X.showTraining = function () {
+    $("run").textContent = X.summaryText();
     const line = $("training-text");
+    $("training").hidden = !(S.newer || (S.training && S.watched));
     if (S.newer) {
       line.textContent = T("A newer training run is going on: open 6.html again to follow it (this page keeps its own run).",
                            "新しい学習が始まっています。追うには 6.html を開き直してください（このページは、開いたときの学習を表示し続けます）。");
@@ -58,6 +40,7 @@
     }
     if (!S.training) return;
     const data = S.training, step = X.number(data.step), steps = X.number(data.steps);
+    $("progress").value = data.steps ? data.step / data.steps : 1;
     const at = new Date(data.updated * 1000).toLocaleTimeString(T("en-US", "ja-JP"));
     if (data.killed) {
       line.textContent = T("The run stopped at step " + step + " of " + steps + ": no word from it since " + at +
@@ -84,35 +67,26 @@
   };
 
   // 6_live.js's word: the run's progress, its new steps, its end; or that another run now writes here.
+  let ending = null; // the finished run's 6_run.js, asked for once the run has ended
   window.explorerLive = function (data) {
     if (data.run !== S.run.run) {
-      if (data.running) {
-        S.newer = true;
-        X.showTraining();
-        $("training").hidden = false;
-      }
+      if (data.running) X.hear(null, true);
       return;
     }
-    S.training = data;
     // A running run writes 6_live.js every every_s seconds (2): five times that and more without a
     // word (a snapshot step's work included), it has stopped without saying so: killed.
     const quiet = Date.now() / 1000 - data.updated;
-    if (data.running && quiet > 5 * data.every_s + 5) {
-      S.training = Object.assign({}, data, {running: false, stopped: true, killed: true});
-    }
-    X.showTraining();
-    $("training").hidden = !S.watched;
-    $("progress").value = data.steps ? data.step / data.steps : 1;
+    X.hear(data.running && quiet > 5 * data.every_s + 5 ? Object.assign({}, data, {running: false, stopped: true, killed: true}) : data);
     if (S.run.running) {
       const entries = data.snapshots.slice();
       if (data.live) entries.push({step: data.live.step, file: data.live.file, live: true});
       const known = S.run.steps.map((s) => s.step + (s.live ? "l" : "")).join();
-      if (entries.map((s) => s.step + (s.live ? "l" : "")).join() !== known) X.setSteps(entries);
+      if (entries.map((s) => s.step + (s.live ? "l" : "")).join() !== known) X.setRunSteps(entries);
     }
     // The run has ended (whatever the page guessed before: a long quiet step looks killed): the
     // finished run, as 6.py writes it, once.
-    if (S.run.running && !data.running && !data.stopped && !S.ending) {
-      S.ending = X.script("6_run.js?ended").catch(() => { S.ending = null; }); // (not there yet: at the next poll)
+    if (S.run.running && !data.running && !data.stopped && !ending) {
+      ending = X.script("6_run.js?ended").catch(() => { ending = null; }); // (not there yet: at the next poll)
     }
   };
 
@@ -122,21 +96,18 @@
   };
 
   // The play button: the Training step column through every step it holds, one a second.
+  let timer = null;
   X.play = function () {
     if (S.playing) {
-      clearInterval(S.playing);
-      S.playing = null;
-      X.showPlay();
-      return;
+      clearInterval(timer);
+      return X.setPlaying(false);
     }
-    S.following = false;
-    let index = Number($("step").value) >= S.run.steps.length - 1 ? 0 : Number($("step").value);
-    X.moveTo("step", index);
-    S.playing = true;
-    X.showPlay();
-    S.playing = setInterval(() => {
+    let index = X.indexOf(S.steps.main) >= S.run.steps.length - 1 ? 0 : X.indexOf(S.steps.main);
+    X.setPlaying(true);
+    X.setStep("main", S.run.steps[index].step);
+    timer = setInterval(() => {
       if (++index >= S.run.steps.length) return X.play(); // the end: stops
-      X.moveTo("step", index);
+      X.setStep("main", S.run.steps[index].step);
     }, 1000);
   };
 
@@ -147,25 +118,17 @@
 
   // --- the page's texts, in the reader's language (again when the reader switches) ---
 
-  X.summaryText = function () { // 6_run.js's summary: [English, Japanese]
-    return Array.isArray(S.run.summary) ? T(S.run.summary[0], S.run.summary[1]) : S.run.summary;
-  };
+  X.summaryText = () => T(S.run.summary[0], S.run.summary[1]); // 6_run.js's summary: [English, Japanese]
 
   X.showTexts = function () {
-    $("run").textContent = X.summaryText();
     $("draw").title = T("draw a digit here, or drop a photo of one", "ここに数字を描く（写真をドロップしても）");
     $("photo").parentElement.title = T("a photo of a digit: or drop it on the pad", "数字の写真：パッドにドロップしても");
     $("channel-close").title = T("close", "閉じる");
     if (!X.mnist()) X.showDataTexts();
-    X.showPhotoError();
     for (const canvas of $("digits").children) {
       canvas.title = X.mnist() ? T("a ", "数字 ") + canvas.dataset.label : X.className(Number(canvas.dataset.label));
     }
-    X.showPlay();
-    X.showSteps();
-    X.showTraining();
-    for (const column of ["main", "compare"]) if (S.view[column]) X.showColumn(column);
-    if (S.selected && S.view[S.selected.column]) X.showChannel();
+    X.render();
   };
 
   // Another data set than MNIST (--data): the pad's texts say how its drawing is made an input.
@@ -185,29 +148,15 @@
 
   // --- start ---
 
-  window.explorerRun = function (data) {
-    if (S.run) { // the run has ended: its steps and summary as 6.py gives them, the reader's drawing kept
-      const steps = data.steps;
-      Object.assign(S.run, data, {steps: S.run.steps});
-      $("run").textContent = X.summaryText();
-      X.setSteps(steps);
-      return;
+  window.explorerRun = function (run) {
+    if (S.run) return X.setRun(run); // the run has ended: the finished run
+    X.setRun(run);
+    for (const column of ["main", "compare"]) {
+      $(SLIDERS[column]).addEventListener("input", () => X.setStep(column, S.run.steps[Number($(SLIDERS[column]).value)].step));
     }
-    S.run = data;
-    S.watched = S.run.running;
-    for (const id of ["step", "compare-step"]) $(id).max = Math.max(S.run.steps.length - 1, 0); // before a value
-    $("step").value = Math.max(S.run.steps.length - 1, 0);
-    $("compare-step").value = 0;
-    for (const id of ["step", "compare-step"]) {
-      $(id).addEventListener("input", () => {
-        if (id === "step") S.following = false; // the reader chose: it stays there
-        X.moveTo(id, Number($(id).value));
-      });
-    }
-    $("follow").addEventListener("click", () => window.explorer.follow());
+    $("follow").addEventListener("click", () => X.follow());
     $("play").addEventListener("click", X.play);
-    $("channel-close").addEventListener("click", () => { S.selected = null; $("channel").hidden = true; });
-    X.showSteps();
+    $("channel-close").addEventListener("click", () => X.select(null));
     X.buildTable();
     X.setupPad();
     X.setupPhoto();
@@ -222,15 +171,11 @@
     });
     X.showTexts();
     document.addEventListener("langchange", X.showTexts);
-    window.explorer.ready = new Promise((resolve) => { S.drawn = resolve; }).then(() => {
-      S.drawn = null;
-      window.explorer.readyMs = performance.now();
-    });
     X.startFrom(Array.from(network.bytes(S.run.digits[0].pixels), (v) => v / 255));
     if (S.run.steps.length) {
       const first = S.run.steps[0].step, final = S.run.steps[S.run.steps.length - 1].step;
       Promise.all([X.load(first), X.load(final)]).then(() => {
-        X.update();
+        X.render();
         // The other steps, one after another, so that the sliders answer at once later.
         S.run.steps.reduce((chain, s) => chain.then(() => X.load(s.step)), Promise.resolve());
       });

@@ -1,9 +1,49 @@
-// 6.html's table of layers (a row per layer, a column per step, the article's tiles) and the pad:
-// one update runs the input through the network at both steps and draws every layer.
+// 6.html's table of layers (a row per layer, a column per step, the article's tiles), the pad, and
+// X.render, which draws the whole page from the state: the input through the network at both
+// columns' steps, every layer, why, the channel's panel, the sliders and the run's line.
 "use strict";
 
 (function (X) {
   const S = X.state, $ = X.$, T = X.T;
+
+  // --- drawing on canvases ---
+
+  // Gray values 0..255 (Uint8 or numbers), width x height, onto a canvas of that size.
+  X.paint = function (canvas, gray, width, height) {
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext("2d");
+    const image = context.createImageData(width, height);
+    for (let i = 0; i < width * height; i++) {
+      image.data.set([gray[i], gray[i], gray[i], 255], 4 * i);
+    }
+    context.putImageData(image, 0, 0);
+  };
+
+  // tools.save_image's tile of one layer (HWC, side x side x channels): channel c at row c / 8,
+  // column c % 8, each cell side + 1 pixels with the gap after it, the last gaps cut; every value
+  // times 255, clipped to 0..255 and truncated, as channels_to_images and np.uint8 make it.
+  X.tile = function (layer, side, channels) {
+    const rows = Math.floor((channels - 1) / X.COLS) + 1;
+    const width = X.COLS * (side + 1) - 1, height = rows * (side + 1) - 1;
+    const gray = new Uint8ClampedArray(width * height).fill(X.GAP);
+    for (let c = 0; c < channels; c++) {
+      const top = Math.floor(c / X.COLS) * (side + 1), left = (c % X.COLS) * (side + 1);
+      for (let y = 0; y < side; y++) {
+        for (let x = 0; x < side; x++) {
+          const v = layer[(y * side + x) * channels + c] * 255;
+          gray[(top + y) * width + left + x] = Math.trunc(Math.min(Math.max(v, 0), 255));
+        }
+      }
+    }
+    return {gray, width, height};
+  };
+
+  X.channelImage = function (layer, side, channels, c) {
+    const gray = new Uint8ClampedArray(side * side);
+    for (let i = 0; i < side * side; i++) gray[i] = Math.trunc(Math.min(Math.max(layer[i * channels + c] * 255, 0), 255));
+    return gray;
+  };
 
   X.buildTable = function () {
     const body = document.querySelector("#layers tbody");
@@ -31,7 +71,7 @@
   // A live step's weights are those training had then, between two snapshot steps: no test accuracy.
   X.accuracyText = function (s) {
     if (s.live) return T("the weights as they are now, while training", "学習中の今の重み");
-    const all = S.run.running ? (S.run.data ? S.run.data.test_images : 10000) : S.run.steps[S.run.steps.length - 1].test_digits;
+    const all = S.run.running ? S.run.data.test_images : S.run.steps[S.run.steps.length - 1].test_digits;
     const accuracy = s.test_accuracy.toFixed(4), digits = X.number(s.test_digits);
     const what = X.mnist() ? " test digits" : " test images";
     return s.test_digits < all
@@ -42,7 +82,7 @@
   };
 
   X.showColumn = function (column) {
-    const {step, layers} = S.view[column];
+    const {step, layers} = X.views[column];
     const entry = S.run.steps.find((s) => s.step === step);
     $(column + "-title").textContent = T("step ", "ステップ ") + step + (entry ? T(" (", "（") + X.accuracyText(entry) + T(")", "）") : "");
     for (const [name, side, channels] of S.run.layers) {
@@ -59,40 +99,61 @@
     X.showWhy(column);
   };
 
-  // One update: the input through the network at both steps, every layer drawn, and why. A column
-  // whose input, weights and question are those it shows keeps what it has (its SmoothGrad too): while
-  // the page follows a run, only the Training step column changes.
-  X.update = function () {
+  // --- the page drawn from the state ---
+
+  // What each column shows, computed from the state: {step, layers, answer, why} and what made them
+  // ({w, input, asked}), kept while those stay (its SmoothGrad too): a new step recomputes its column alone.
+  X.views = {main: null, compare: null};
+  X.timings = []; // ms of each render that ran the network
+  let drawn = null; // resolves explorer.ready, once the Training step column is first drawn
+  X.ready = new Promise((resolve) => { drawn = resolve; });
+
+  // The whole page from the state: each column whose step's weights are here, the rest as it stands
+  // (explain false: the layers alone, bench.py's forward-only measure).
+  X.render = function (explain = true) {
+    if (!S.run) return;
     const start = performance.now();
     X.paint($("input"), Array.from(S.input, (v) => Math.round(255 * v)), 28, 28);
+    let computed = false;
     for (const column of ["main", "compare"]) {
-      const entry = S.run.steps[$(column === "main" ? "step" : "compare-step").value];
-      if (!entry || !S.weights[entry.step]) continue; // drawn when its weights have come
-      const w = S.weights[entry.step], asked = S.explain ? S.asked : undefined, shown = S.view[column];
+      const entry = S.steps[column], w = entry && S.weights[entry.step];
+      if (!w) continue; // drawn when its weights have come
+      const asked = explain ? S.asked : undefined, shown = X.views[column];
       if (!shown || shown.w !== w || shown.input !== S.input || shown.asked !== asked) {
         const layers = network.forward(w, S.input);
         const answer = layers.probabilities.indexOf(Math.max(...layers.probabilities));
-        const why = S.explain ? network.backward(w, layers, S.asked === null ? answer : S.asked) : null;
-        S.view[column] = {step: entry.step, layers, answer, why, w, input: S.input, asked};
+        const why = explain ? network.backward(w, layers, S.asked === null ? answer : S.asked) : null;
+        X.views[column] = {step: entry.step, layers, answer, why, w, input: S.input, asked};
+        computed = true;
       }
       X.showColumn(column);
     }
-    if (S.selected && S.view[S.selected.column]) X.showChannel();
-    if (S.view.main && S.drawn) S.drawn();
-    S.timings.push(performance.now() - start);
-    if (S.explain) X.smoothSoon();
+    X.showChannel();
+    X.showSteps();
+    X.showTraining();
+    X.showPhotoError();
+    X.showPlay();
+    if (X.views.main && drawn) {
+      drawn();
+      drawn = null;
+    }
+    if (computed) {
+      X.timings.push(performance.now() - start);
+      if (explain) X.smoothSoon();
+    }
   };
 
-  X.updateSoon = function () { // at most once a frame, while a stroke is drawn
-    if (S.pending) return;
-    S.pending = true;
-    requestAnimationFrame(() => { S.pending = false; X.update(); });
+  let pending = false;
+  X.renderSoon = function () { // at most once a frame, while a stroke is drawn
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; X.render(); });
   };
 
   function readPad() {
     const pad = $("draw");
     const data = pad.getContext("2d", {willReadFrequently: true}).getImageData(0, 0, pad.width, pad.height).data;
-    S.input = preprocessing.toMnist(data, pad.width, pad.height, X.readerImage()) || new Float32Array(784);
+    return preprocessing.toMnist(data, pad.width, pad.height, X.readerImage()) || new Float32Array(784);
   }
 
   // The pad: strokes of the pen (pointer events), each one read as the network's input at once.
@@ -122,31 +183,24 @@
       context.moveTo(from[0], from[1]);
       context.lineTo(to[0], to[1]);
       context.stroke();
-      S.drawing = true;
-      readPad();
-      X.updateSoon();
+      X.setInput(readPad(), "stroke");
     }
     $("clear").addEventListener("click", () => {
       clear();
-      S.drawing = false;
-      S.photo = null;
-      S.input = new Float32Array(784);
-      X.update();
+      X.setInput(new Float32Array(784), "clear");
     });
     X.clearPad = clear;
   };
 
-  // A test digit: the network gets it as it is; the pad shows it enlarged, to draw over.
-  X.startFrom = function (pixels) {
+  // A test digit or a photo's input (how, photo: setInput's): the network gets it as it is; the pad
+  // shows it enlarged, to draw over.
+  X.startFrom = function (pixels, how = "test", photo = null) {
     X.clearPad();
-    S.photo = null; // (takePhoto names its photo after this)
     const small = document.createElement("canvas");
     X.paint(small, Array.from(pixels, (v) => Math.round(255 * v)), 28, 28);
     const context = $("draw").getContext("2d");
     context.imageSmoothingEnabled = true;
     context.drawImage(small, 0, 0, $("draw").width, $("draw").height);
-    S.drawing = false;
-    S.input = Float32Array.from(pixels);
-    X.update();
+    X.setInput(pixels, how, photo);
   };
 })(window.Explorer);

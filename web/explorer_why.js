@@ -6,6 +6,7 @@
 (function (X) {
   const S = X.state, $ = X.$, T = X.T;
   const REST_MS = 300; // the pen at rest this long: SmoothGrad
+  let resting = null, generation = 0; // the timer that starts SmoothGrad; its passes belong to the input they started on
 
   // The column's box beside the pad: its title, the bars, the three maps, the deciding channels.
   X.buildWhy = function (column) {
@@ -21,9 +22,7 @@
     bars.addEventListener("click", (e) => {
       const bar = e.target.closest(".bar");
       if (!bar) return;
-      const d = Number(bar.dataset.digit);
-      S.asked = S.asked === d || (S.asked === null && d === S.view[column].answer) ? null : d; // again: back to the answers
-      X.update();
+      X.ask(Number(bar.dataset.digit), column); // again: back to the answers
     });
   };
 
@@ -57,16 +56,16 @@
   // Gaussian noise, their gradients averaged, then the absolute value), once the pen rests: that many
   // forward and backward passes a column, two a frame, given up as soon as the input or a step changes.
   X.smoothSoon = function () {
-    clearTimeout(S.resting);
-    const mine = ++S.generation, {samples, noise} = S.run.smoothgrad;
-    S.resting = setTimeout(() => {
+    clearTimeout(resting);
+    const mine = ++generation, {samples, noise} = S.run.smoothgrad;
+    resting = setTimeout(() => {
       for (const column of ["main", "compare"]) {
-        const v = S.view[column];
+        const v = X.views[column];
         if (!v || !v.why || v.why.smooth) continue; // (a column that kept its view has its map)
         const w = S.weights[v.step], random = gaussian(0), sum = new Float64Array(784);
         let k = 0;
         const chunk = () => {
-          if (mine !== S.generation || S.view[column] !== v) return; // the pen moved on
+          if (mine !== generation || X.views[column] !== v) return; // the pen moved on
           for (let n = 0; n < 2 && k < samples; n++, k++) { // two a frame: the page still answers
             const noisy = Float32Array.from(S.input, (x) => x + noise * random());
             const g = network.backward(w, network.forward(w, noisy), v.why.cls).input;
@@ -109,7 +108,7 @@
   }
 
   X.showWhy = function (column) {
-    const {step, layers, answer, why} = S.view[column];
+    const {step, layers, answer, why} = X.views[column];
     const p = layers.probabilities, cls = why ? why.cls : answer;
     $(column + "-why-title").textContent = (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較：")) +
       step + T(": it says ", "：答え ") + X.className(answer) + T(" (", "（") + Math.round(100 * p[answer]) + T("%)", "%）") +
@@ -136,7 +135,7 @@
       canvas.className = "tile";
       canvas.title = T("h_conv2, channel " + channel + ": " + contribution.toFixed(2) + " of the logit",
                        "h_conv2 のチャンネル " + channel + "：ロジットへの寄与 " + contribution.toFixed(2));
-      canvas.addEventListener("click", () => { S.selected = {name: "h_conv2", c: channel, column}; X.showChannel(); });
+      canvas.addEventListener("click", () => X.select({name: "h_conv2", c: channel, column}));
       caption.append(String(channel), document.createElement("br"), (contribution >= 0 ? "+" : "") + contribution.toFixed(1));
       figure.append(canvas, caption);
       box.appendChild(figure);

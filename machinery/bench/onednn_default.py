@@ -1,5 +1,5 @@
 """Whether TensorFlow turns its oneDNN kernels on by itself here: its own IsMklEnabled(), asked of its
-extension module alone (a tenth of an import of TensorFlow), in a process without TF_ENABLE_ONEDNN_OPTS
+extension module alone, without an import of TensorFlow (docs/performance.md), in a process without TF_ENABLE_ONEDNN_OPTS
 (table.onednn_default). Prints True or False.
 
     python machinery/bench/onednn_default.py
