@@ -224,14 +224,15 @@ def train(steps=20000, snapshot=None, callbacks=None):
 bench's measures and the page's writer, which take it rather than this module
 """
 
-Network = collections.namedtuple("Network", [
-    "config", "data", "mnist",  # the flags it was built from, the data set's facts (DATA) and its images
-    "x", "y_", "keep_prob", "layers", "y_logits", "y_conv",  # the placeholders, LAYERS, the logits and softmax
-    "variables", "saver",  # VARIABLES, and what saves them in model/
-    "cross_entropy", "train_step", "accuracy", "histograms",  # training, and TensorBoard's histograms
-    "train", "layer_outputs", "snapshot_test_digits"])  # train(), layer_outputs(), SNAPSHOT_TEST_DIGITS
-NET = Network(config, DATA, mnist, x, y_, keep_prob, LAYERS, y_logits, y_conv, VARIABLES, saver,
-              cross_entropy, train_step, accuracy, histograms, train, layer_outputs, SNAPSHOT_TEST_DIGITS)
+Network = collections.namedtuple("Network", "config data mnist x y_ keep_prob layers y_logits y_conv variables saver "
+                                              "cross_entropy train_step accuracy histograms train layer_outputs snapshot_test_digits")
+NET = Network(
+    config=config, data=DATA, mnist=mnist,  # the flags it was built from, the data set's facts and its images
+    x=x, y_=y_, keep_prob=keep_prob,  # the placeholders
+    layers=LAYERS, y_logits=y_logits, y_conv=y_conv,  # the four layers 3.py draws, the logits and the softmax
+    variables=VARIABLES, saver=saver,  # the eight variables, and what saves them in model/
+    cross_entropy=cross_entropy, train_step=train_step, accuracy=accuracy, histograms=histograms,
+    train=train, layer_outputs=layer_outputs, snapshot_test_digits=SNAPSHOT_TEST_DIGITS)
 
 # The graph is built and lives as long as the process: frozen, Python's garbage collector no longer
 # walks its objects at each pass (docs/performance.md).
