@@ -55,7 +55,7 @@ def _graph():
     logit = tf.reduce_sum((tf.matmul(hf, cnn.W_fc2) + cnn.b_fc2) * tf.one_hot(cls, 10))
     g_x, g_p1, g_h2 = tf.gradients(logit, [cnn.x, p1, h2])
     _GRAPH.update(feeds=(r1, s1, r2, s2, rf), cls=cls, why={
-        "saliency": tf.abs(g_x), "h_pool1": tf.nn.relu(tf.reshape(tf.reduce_sum(g_p1 * p1, -1), [-1, 196])),
+        "input": g_x, "saliency": tf.abs(g_x), "h_pool1": tf.nn.relu(tf.reshape(tf.reduce_sum(g_p1 * p1, -1), [-1, 196])),
         "h_conv2": tf.nn.relu(tf.reshape(tf.reduce_sum(g_h2 * h2, -1), [-1, 196])),
         "channels": tf.reduce_sum(g_h2 * h2, [1, 2])})
     return _GRAPH
@@ -68,7 +68,8 @@ def tf_masks(sess, inputs):
 
 def why_along(sess, inputs, classes, masks):
     """tf_why's four answers (|d logit / d x|, both HiResCAMs, h_conv2's channels' contributions) for
-    each input's class, with the gradient along the branches masks (masks_of's) instead of TensorFlow's."""
+    each input's class, with the gradient along the branches masks (masks_of's) instead of TensorFlow's;
+    and input, d logit / d x itself."""
     graph = _graph()
     feed = dict(zip(graph["feeds"], masks))
     feed.update({cnn.x: np.asarray(inputs, np.float32), graph["cls"]: classes, cnn.keep_prob: 1.0})

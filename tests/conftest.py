@@ -34,9 +34,9 @@ def pytest_configure(config):
 # The slowest test files first: pytest-xdist hands the next file to the first worker to be nearly
 # done (pytest.ini), and a long file handed out last keeps one worker going while the others wait.
 # test_4.py makes the short training and the pages many files share; test_bench.py needs neither.
-SLOWEST_FIRST = ["test_4.py", "test_bench.py", "test_6_run.py", "test_bench_pages.py", "test_6.py", "test_scripts.py",
-                 "test_6_data.py", "test_data_scripts.py", "test_model.py", "test_5.py", "test_circuits.py",
-                 "test_training.py", "test_6_photo.py"]
+SLOWEST_FIRST = ["test_4.py", "test_bench.py", "test_6_run.py", "test_bench_pages.py", "test_6.py", "test_6_browser.py",
+                 "test_scripts.py", "test_6_data.py", "test_data_scripts.py", "test_model.py", "test_5.py", "test_circuits.py",
+                 "test_6_lang.py", "test_training.py", "test_6_photo.py"]
 
 
 def pytest_collection_modifyitems(items):
@@ -263,23 +263,65 @@ def explored(pages):
     return repo, made["explored"]
 
 
+def missing(what):
+    """A tool the suite needs is not here: the test fails where CI is set (.ci/run installs every tool
+    the README names), and elsewhere skips, saying what is missing and how to get it (pytest -rs lists it)."""
+    if os.environ.get("CI"):
+        pytest.fail(what)
+    pytest.skip(what)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium (Debian's), driven by Playwright, one for all of a worker's page tests; skipped with
     a line on how to get it."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    missing = None if executable else "no Chromium: apt-get install chromium (or your system's chromium package)"
+    absent = None if executable else "no Chromium: apt-get install chromium (or your system's chromium package)"
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        missing = missing or "no Playwright: python -m pip install -r requirements.txt"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(missing)  # CI installs both: there the page is always tested
-        pytest.skip(missing)
+        absent = absent or "no Playwright: python -m pip install -r requirements.txt"
+    if absent:
+        missing(absent)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def opened(browser, explored):
+    """6.html opened from the file system in an English browser, the network blocked, once for a test
+    file's tests (an opening costs Chromium 2 to 3 s of CPU): the page, and its errors so far."""
+    repo, _ = explored
+    errors = []
+    from pagetools import open_page
+    context, view = open_page(browser, "file://" + repo.image("6.html"), errors)
+    view.wait_for_function("window.explorer && window.explorer.ready")
+    view.evaluate("window.explorer.ready")
+    yield view, errors
+    context.close()
+
+
+@pytest.fixture
+def page(opened):
+    """The opened 6.html, back as it opened, as a reader gets it back: the window's size, the channel's
+    panel closed, the maps of the answers, the first test digit on the pad, both sliders where they
+    started (the Training step column following the run); fails the test on any browser error or request."""
+    view, errors = opened
+    view.set_viewport_size({"width": 1400, "height": 1000})
+    view.evaluate("""() => {
+        if (!document.getElementById("channel").hidden) document.getElementById("channel-close").click();
+        const asked = window.explorer.asked();
+        if (asked !== null) document.querySelector("#main-bars .bar[data-digit='" + asked + "']").click();
+        document.querySelector("#digits canvas").click();
+        const compare = document.getElementById("compare-step");
+        compare.value = 0;
+        compare.dispatchEvent(new Event("input"));
+        window.explorer.follow(); }""")
+    view.wait_for_function("window.explorer.asked() === null && window.explorer.state().step === Math.max(...window.explorer.steps())")
+    del errors[:]
+    yield view
+    assert not errors, errors

@@ -14,7 +14,7 @@ import cnn
 import shapes
 from machinery.analyses.mnist_preprocessing import to_mnist
 from machinery.data import image_folders
-from test_6 import HERE, ROOT, draw, node, open_page, pad_pixels
+from pagetools import HERE, PIXEL_BOUND, PROBABILITY_BOUND, ROOT, draw, node, open_page, pad_pixels
 
 CIRCLE = [[(126 + 75 * math.cos(2 * math.pi * k / 24), 126 + 75 * math.sin(2 * math.pi * k / 24)) for k in range(25)]]
 
@@ -33,7 +33,7 @@ def test_the_pads_drawing_is_made_as_the_data_sets_own_images(tmp_path, how):
         page = np.fromfile(tmp_path / "input", np.float32).reshape(28, 28)
         python = (image_folders.fitted(pad) / 255 if how["steps"] == "picture"
                   else to_mnist(pad, box=how["box"], by_mass=how["by_mass"]))
-        assert np.abs(page - python).mean() <= 0.01 and np.abs(page - python).max() <= 0.02, (k, np.abs(page - python).max())
+        assert np.abs(page - python).max() <= PIXEL_BOUND, (k, np.abs(page - python).max())
 
 
 def test_the_page_names_the_classes_and_its_answer_is_tensorflows(browser, pictures, tmp_path):
@@ -48,12 +48,12 @@ def test_the_page_names_the_classes_and_its_answer_is_tensorflows(browser, pictu
     draw(page, CIRCLE)
     state = page.evaluate("window.explorer.state()")
     python = image_folders.fitted(pad_pixels(page)) / 255
-    assert np.abs(np.array(state["input"]).reshape(28, 28) - python).max() <= 0.02
+    assert np.abs(np.array(state["input"]).reshape(28, 28) - python).max() <= PIXEL_BOUND
     # The answer is TensorFlow's for that input, with the model's weights (its classes are this graph's ten)
     with tf.compat.v1.Session() as sess:
         cnn.saver.restore(sess, os.path.join(repo.path, "model", "after"))
         expected = cnn.y_conv.eval({cnn.x: np.array([state["input"]], np.float32), cnn.keep_prob: 1.0})[0]
-    assert np.abs(np.array(state["probabilities"]) - expected).max() <= 1e-3
+    assert np.abs(np.array(state["probabilities"]) - expected).max() <= PROBABILITY_BOUND
     answer = sorted(shapes.CLASSES)[int(np.argmax(expected))]
     assert answer == "丸", "a short training already knows a circle"
     title = page.locator("#main-why-title").text_content()

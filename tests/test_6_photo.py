@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from conftest import png_header
 from machinery.analyses.mnist_preprocessing import open_image, to_mnist
-from test_6 import opened, page, tf_layers  # noqa: F401  (opened, page: fixtures)
+from pagetools import PIXEL_BOUND, tf_layers
 
 SEVEN = [[(0.25, 0.2), (0.75, 0.18), (0.55, 0.5), (0.42, 0.85)], [(0.38, 0.52), (0.7, 0.5)]]  # a 7, in parts of the frame
 
@@ -65,7 +65,7 @@ def test_a_photo_is_the_input_5py_makes_of_it_with_tensorflows_answer(page, expl
         assert state["photo"] == name and page.locator("#photo-error").is_hidden(), name
         python = to_mnist(open_image(str(photos / name)))
         page_input = np.array(state["input"]).reshape(28, 28)
-        assert np.abs(page_input - python).mean() <= 0.02, (name, np.abs(page_input - python).mean())
+        assert np.abs(page_input - python).max() <= PIXEL_BOUND, (name, np.abs(page_input - python).max())
         expected = tf_layers(os.path.join(repo.path, "model"), "after", python.reshape(1, 784))[-1][0]
         assert np.argmax(state["probabilities"]) == np.argmax(expected), name
     # Upright as the EXIF orientation says: the turned photo is the same 7 as the one it was turned from
@@ -83,7 +83,7 @@ def test_a_photo_dropped_on_the_pad(page, photos):
     }""", data)
     page.wait_for_function("window.explorer.state().photo === 'dark.png'")
     state = page.evaluate("window.explorer.state()")
-    assert np.abs(np.array(state["input"]).reshape(28, 28) - to_mnist(open_image(str(photos / "dark.png")))).mean() <= 0.02
+    assert np.abs(np.array(state["input"]).reshape(28, 28) - to_mnist(open_image(str(photos / "dark.png")))).max() <= PIXEL_BOUND
     page.locator("#digits canvas").first.click()  # a test digit instead: the input no longer comes from the photo
     page.wait_for_function("window.explorer.state().photo === null")
 

@@ -11,60 +11,62 @@ import time
 
 import cnn
 from machinery.run import run_page
-from test_6 import NAMES, assert_same_as_tensorflow, open_page, shows, tf_layers
+from pagetools import NAMES, assert_same_as_tensorflow, open_page, shows, tf_layers
 from tools import remove_leftovers
 
 
-# Progress every 0.3 s, the live weights every 2 s, 20 ms between steps: a short run to watch
-PACE = "0.3,2,0.02"
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def start_watched_run(repo, steps, seed):
-    """`python 0.py --steps N --seed N`, its steps slowed down to be watched; returns the process and
-    the page's address, which it gives on stderr before it trains."""
-    process = subprocess.Popen([sys.executable, os.path.join(repo.path, "0.py"), "--steps", str(steps), "--seed", str(seed)],
-                               env=dict(os.environ, TF_CNN_IMAGE_PACE=PACE), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+def start_watched_run(repo, steps, seed, gates=None):
+    """0.py's run of N steps with --seed N, as watched_run.py makes it (the page hears from it often, and
+    it waits at each of gates' steps while its file is there); returns the process and the page's
+    address, which it gives on stderr before it trains."""
+    process = subprocess.Popen([sys.executable, os.path.join(HERE, "watched_run.py"), repo.path, str(steps), str(seed)]
+                               + ["%d=%s" % (step, path) for step, path in (gates or {}).items()],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for line in process.stderr:
         if line.startswith("Watch it learn: "):
             return process, line.split(": ", 1)[1].strip()
     raise AssertionError("no address on stderr: %s" % process.communicate())
 
 
-def test_the_page_follows_a_run_while_it_runs(browser, repo):
-    process, url = start_watched_run(repo, 300, 1)
+def test_the_page_follows_a_run_while_it_runs(browser, repo, tmp_path):
+    """The run waits at step 150 until the page has followed it there, and at 280 until the page has
+    stayed where the reader put it while new steps came, then followed it again."""
+    gates = {step: tmp_path / ("gate-%d" % step) for step in (150, 280)}
+    for gate in gates.values():
+        gate.touch()
+    process, url = start_watched_run(repo, 300, 1, gates)
     assert url == "file://" + repo.image("6.html")
     errors = []
     context, view = open_page(browser, url, errors)
     view.wait_for_function("window.explorer && window.explorer.ready")
     view.evaluate("window.explorer.ready")
-    # The run's first word (6_live.js, polled) may come after the page is ready to draw
-    view.wait_for_function("window.explorer.training().steps === 300")
-    first = view.evaluate("window.explorer.training()")
-    assert first["running"], "the page is ready while the run trains (its steps are slowed down to be watched)"
-    view.evaluate("""() => {  // every text the progress line shows, kept: the run may end before the test looks
+    view.evaluate("""() => {  // every text the progress line shows, kept
         const line = document.getElementById("training-text");
         window.progressTexts = [line.textContent];
         new MutationObserver(() => window.progressTexts.push(line.textContent)).observe(
             line, {childList: true, characterData: true, subtree: true}); }""")
-    # The step rises, the slider gains steps, and the Training step column follows the newest.
-    view.wait_for_function("window.explorer.training().step > %d" % (first["step"] + 20))
-    view.wait_for_function("window.explorer.steps().length >= 3")
-    # Each new step, the column on it: a live step (not a snapshot step), then the next snapshot step.
-    view.wait_for_function("window.explorer.steps().some((s) => s % 100 !== 0) && "
-                           "window.explorer.state().step === Math.max(...window.explorer.steps())")
-    newest = max(view.evaluate("window.explorer.steps()"))
-    view.wait_for_function("Math.max(...window.explorer.steps()) > %d && "
-                           "window.explorer.state().step === Math.max(...window.explorer.steps())" % newest)
-    view.wait_for_function("window.progressTexts.some((t) => /^Training now: step \\d+ of 300, [\\d.]+ steps\\/s, .+ left/.test(t))")
+    # At step 150, waiting: the page has its snapshot steps and the weights as they are now (a live step,
+    # not a snapshot step), and the Training step column is on that newest step.
+    view.wait_for_function("window.explorer.training().step === 150 && window.explorer.training().steps === 300")
+    assert view.evaluate("window.explorer.training()")["running"]
+    view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,150]' && window.explorer.state().step === 150")
+    shows(view.locator("#step-label"), "step 150, the weights as they are now, while training$")
+    view.wait_for_function("window.progressTexts.some((t) => /^Training now: step 150 of 300, [\\d.]+ steps\\/s, .+ left/.test(t))")
     # The reader moves the slider: it stays there while new steps come, until "Follow the run".
     view.evaluate("window.explorer.setStep(0)")
-    count = view.evaluate("window.explorer.steps().length")
-    view.wait_for_function("window.explorer.steps().length > %d || !window.explorer.training().running" % count)
+    gates[150].unlink()
+    view.wait_for_function("window.explorer.steps().includes(200)")
     assert view.evaluate("window.explorer.state().step") == 0
-    assert view.locator("#follow").is_visible() or not view.evaluate("window.explorer.training().running")
+    assert view.locator("#follow").is_visible() and view.evaluate("window.explorer.training()")["running"]
     view.evaluate("window.explorer.follow()")
-    view.wait_for_function("window.explorer.state().step === Math.max(...window.explorer.steps())")
+    # At step 280, waiting: the column on the newest step again, the live one
+    view.wait_for_function("window.explorer.training().step === 280 && window.explorer.steps().includes(280) && "
+                           "window.explorer.state().step === 280")
+    assert view.locator("#follow").is_hidden()
+    gates[280].unlink()
     # The end, without a reload: the finished run, with TensorFlow's numbers for model/'s weights.
     assert process.wait(timeout=600) == 0
     # The page learns of the end at its next poll of 6_live.js, then loads 6_run.js: wait for both.

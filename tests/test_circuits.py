@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 import cnn
-from test_6 import STROKES, draw, next_frame, node, opened, page, shows  # noqa: F401  (opened, page: fixtures)
+from pagetools import STROKES, draw, next_frame, node, shows
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHANNELS = [0, 5, 13, 22, 31, 40, 51, 63]

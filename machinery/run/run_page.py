@@ -25,10 +25,9 @@ from machinery.run.callbacks import Callback
 from machinery.run.checkpoints import describe_run, seed_words
 from tools import remove_leftovers, save_atomically
 
-# How often the page hears from a run: its progress (the step, the speed, the time left), and the
-# weights as they are now. Only the tests change them (and slow the steps down, to watch a short
-# run): TF_CNN_IMAGE_PACE="progress,live,pause", in seconds.
-PROGRESS_S, LIVE_S, PAUSE_S = [float(s) for s in os.environ.get("TF_CNN_IMAGE_PACE", "2,30,0").split(",")]
+# How often the page hears from a run, in seconds: its progress (the step, the speed, the time left),
+# and the weights as they are now.
+PROGRESS_S, LIVE_S = 2, 30
 LIVE_FILE = "6_weights_live.js"
 
 
@@ -152,10 +151,11 @@ class RunPage(Callback):
     """6.html of a training run while it runs (a callback of cnn.train): from on_train_begin, once the
     weights before training exist, its progress; each snapshot step's weights; between them the weights
     as they are now; at the end the finished run as 6.py writes it, or if the run stops before, that it
-    stopped. net: cnn.NET, whose variables, layers, data and first test digits the page shows."""
+    stopped. net: cnn.NET, whose variables, layers, data and first test digits the page shows;
+    progress_s, live_s: how often the page hears of the progress and gets the weights as they are now."""
 
-    def __init__(self, folder, net):
-        self.folder, self.net = folder, net
+    def __init__(self, folder, net, progress_s=PROGRESS_S, live_s=LIVE_S):
+        self.folder, self.net, self.progress_s, self.live_s = folder, net, progress_s, live_s
         self.run = self.live = None  # the page's 6_run.js; {step, file}: the live weights, newer than any snapshot step
         self.steps = self.step = 0
         self.started = self.last_progress = self.last_live = None
@@ -187,16 +187,14 @@ class RunPage(Callback):
         self.progress(step)
 
     def on_step_end(self, step):
-        """After a training step (step steps done): the progress every PROGRESS_S seconds, and every
-        LIVE_S seconds the weights as they are now, in place of the last live ones."""
-        if PAUSE_S:
-            time.sleep(PAUSE_S)
+        """After a training step (step steps done): the progress every progress_s seconds, and every
+        live_s seconds the weights as they are now, in place of the last live ones."""
         now = time.time()
-        if now - self.last_live >= LIVE_S:
+        if now - self.last_live >= self.live_s:
             save_weights(LIVE_FILE, self.run["run"], step, self.weights(), self.folder)
             self.live, self.last_live = {"step": step, "file": LIVE_FILE}, now
             self.progress(step)
-        elif now - self.last_progress >= PROGRESS_S:
+        elif now - self.last_progress >= self.progress_s:
             self.progress(step)
 
     def progress(self, step=None, write=True):
@@ -207,7 +205,7 @@ class RunPage(Callback):
         rate = self.step / (now - self.started) if now > self.started else 0.0
         live = {"run": self.run["run"], "running": self.run["running"], "stopped": False, "step": self.step,
                 "steps": self.steps, "rate": rate, "left_s": (self.steps - self.step) / rate if rate else None,
-                "updated": now, "every_s": PROGRESS_S, "snapshots": self.run["steps"], "live": self.live}
+                "updated": now, "every_s": self.progress_s, "snapshots": self.run["steps"], "live": self.live}
         if write:
             save_text("6_live.js", "explorerLive(%s);\n" % json.dumps(live), self.folder)
             self.last_progress = now
