@@ -11,7 +11,10 @@ import tensorflow as tf
 from PIL import Image
 
 import cnn
+from machinery.analyses import saliency
+from machinery.analyses.mnist_preprocessing import open_image
 from machinery.analyses.saliency import cams, peak_on_ink, rank_correlation, saliency_map
+from machinery.data.datasets import reader_input
 
 DIGITS = cnn.mnist.test.images[:200]
 ANSWER = r"(\d) \((\d+\.\d)%\), then (\d) \((\d+\.\d)%\), (\d) \((\d+\.\d)%\)"
@@ -139,3 +142,76 @@ def test_5_without_images_shows_ten_test_digits(trained_repo):
                for caption in images.values())
     assert "index.html" in links
     assert set(links) == {page for page in ("index.html", "4.html", "6.html") if os.path.exists(repo.image(page))}
+
+
+def test_5_prints_tensorflows_probabilities_for_the_drawing(drawn):
+    """The line for the drawn 7 is TensorFlow's softmax of model/'s "after" weights on the drawing made
+    into a MNIST digit here, its three likeliest digits as 5.py's docstring shows them."""
+    repo, result, paths = drawn
+    digit = reader_input(open_image(paths[0]), paths[0], cnn.DATA).reshape(1, 784)
+    with tf.compat.v1.Session():
+        cnn.restore_model("after", os.path.join(repo.path, "model"))
+        percent = 100 * cnn.y_conv.eval(feed_dict={cnn.x: digit, cnn.keep_prob: 1.0})[0].astype(np.float64)
+    likeliest = np.sort(percent)[::-1][:3]
+    printed = result.stdout.splitlines()[1]
+    answer = re.fullmatch(r"my 7\.jpg: " + ANSWER, printed)
+    digits, shown = [int(d) for d in answer.groups()[::2]], [float(p) for p in answer.groups()[1::2]]
+    # Another batch or process moves a percentage by up to 1.2e-8 (measured: the drawing alone and in a
+    # batch of 10): 1e-6 is a tie in the order, and where x.x5 lies that close, either rounding is right.
+    assert np.abs(percent[digits] - likeliest).max() <= 1e-6, (printed, percent)
+    at_a_boundary = np.abs((10 * percent[digits]) % 1 - 0.5) < 1e-5
+    assert all(abs(p - q) <= 0.05 + 1e-6 if edge else "%.1f" % q == "%.1f" % p
+               for p, q, edge in zip(shown, percent[digits], at_a_boundary)), (printed, percent)
+    if not at_a_boundary.any() and (np.diff(np.sort(percent)[::-1][:4]) < -1e-6).all():  # (as here)
+        assert printed == "my 7.jpg: %d (%.1f%%), then %d (%.1f%%), %d (%.1f%%)" % tuple(
+            v for d in np.argsort(-percent)[:3] for v in (d, percent[d]))
+
+
+def upsample(maps):
+    """(N, h, w) maps to (N, 28, 28), bilinear: each output pixel's centre among the input's, edges held."""
+    def matrix(size):
+        centres = (np.arange(28) + 0.5) * size / 28 - 0.5  # in input pixels
+        weights = np.maximum(0, 1 - np.abs(np.arange(size)[None, :] - centres[:, None]))
+        return weights / weights.sum(axis=1, keepdims=True)  # at the edges: the nearest input alone
+    rows, cols = matrix(maps.shape[1]), matrix(maps.shape[2])
+    return np.einsum("ih,nhw,jw->nij", rows, maps, cols)
+
+
+def scaled(maps):
+    """Each map over its maximum; a map of zeros stays so."""
+    peaks = maps.max(axis=(1, 2), keepdims=True)
+    return maps / np.where(peaks > 0, peaks, 1)
+
+
+def test_hires_cam_grad_cam_and_saliency_are_their_formulas_on_tensorflows_gradients(trained_session, monkeypatch):
+    """On 20 test digits, for their labels: HiResCAM is the positive part of the channels' sum of gradient
+    x activation, place by place; Grad-CAM that of each channel's mean gradient x its activation; both
+    upsampled to 28x28 and scaled to their maximum. The saliency map is |d logit / d pixel|, without
+    SmoothGrad's noise and with it (the mean gradient over 32 copies, noise 0.15 of seed 0)."""
+    sess, _ = trained_session
+    images, labels = DIGITS[:20], cnn.mnist.test.labels[:20].argmax(axis=1)
+    label = tf.compat.v1.placeholder(tf.int32, [None])
+    logit = tf.reduce_sum(tf.gather(cnn.y_logits, label, batch_dims=1))  # each digit's own logit, summed
+    layers = [cnn.h_pool1, cnn.h_conv2]
+    gradients = tf.gradients(logit, layers + [cnn.x])
+    feed = {cnn.x: images, label: labels, cnn.keep_prob: 1.0}
+    activations, (*by_layer, d_x) = sess.run(layers, feed), sess.run(gradients, feed)
+    for layer, a, g in zip(layers, activations, by_layer):  # (20, 14, 14, channels) both
+        hires_cam, grad_cam = cams(sess, cnn.x, layer, cnn.y_logits, images, labels, {cnn.keep_prob: 1.0})
+        mean_gradient = g.mean(axis=(1, 2), keepdims=True)  # a channel's weight, the same in every place
+        off = [np.abs(hires_cam - scaled(upsample(np.maximum((g * a).sum(axis=-1), 0)))).max(),
+               np.abs(grad_cam - scaled(upsample(np.maximum((mean_gradient * a).sum(axis=-1), 0)))).max()]
+        # Measured: 1.3e-7 (HiResCAM) and 3.7e-7 (Grad-CAM) off these, where the two maps differ by up to 1
+        assert max(off) < 1e-5, ("HiResCAM, Grad-CAM off by", off, layer.name)
+    # Measured: both saliency maps equal these bit for bit; 1e-6 of the largest allows another summation order
+    monkeypatch.setattr(saliency, "NOISE", 0.0)
+    monkeypatch.setattr(saliency, "SAMPLES", 1)
+    plain = np.abs(d_x).reshape(-1, 28, 28)
+    off = np.abs(saliency_map(sess, cnn.x, cnn.y_logits, images, labels, {cnn.keep_prob: 1.0}) - plain).max()
+    assert off <= 1e-6 * plain.max(), ("the plain saliency map off by", off)
+    monkeypatch.undo()
+    noisy = np.repeat(images, 32, axis=0) + 0.15 * np.random.default_rng(0).standard_normal((20 * 32, 784))
+    d_noisy = sess.run(gradients[2], {cnn.x: noisy, label: np.repeat(labels, 32), cnn.keep_prob: 1.0})
+    smooth = np.abs(d_noisy.reshape(20, 32, 28, 28).mean(axis=1))  # the mean, then its size
+    off = np.abs(saliency_map(sess, cnn.x, cnn.y_logits, images, labels, {cnn.keep_prob: 1.0}) - smooth).max()
+    assert off <= 1e-6 * smooth.max(), ("SmoothGrad off by", off)
