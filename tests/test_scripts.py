@@ -287,12 +287,6 @@ def test_two_runs_at_once_leave_only_whole_files(untrained):
     assert sorted(os.listdir(os.path.join(repo.path, "model")))[-1] == "run.json"
 
 
-def test_help_shows_the_docstring_as_written(repo):
-    help = repo.run("3.py", "--help").stdout
-    assert "  3_compare_{00..09}.png     per input, each layer before and after, side by side" in help
-    assert "--logdir DIR" in help
-
-
 def events(folder):
     """The event files under folder, each as a list of (step, tag, kind, value) and the graph's size."""
     import tensorflow as tf
