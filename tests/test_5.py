@@ -203,7 +203,8 @@ def test_hires_cam_grad_cam_and_saliency_are_their_formulas_on_tensorflows_gradi
                np.abs(grad_cam - scaled(upsample(np.maximum((mean_gradient * a).sum(axis=-1), 0)))).max()]
         # Measured: 1.3e-7 (HiResCAM) and 3.7e-7 (Grad-CAM) off these, where the two maps differ by up to 1
         assert max(off) < 1e-5, ("HiResCAM, Grad-CAM off by", off, layer.name)
-    # Measured: both saliency maps equal these bit for bit; 1e-6 of the largest allows another summation order
+    # Measured: both saliency maps equal these bit for bit (the same ops on the same batch); 1e-6 of the
+    # largest, some 8 float32 roundings of it, allows another order of the sums
     monkeypatch.setattr(saliency, "NOISE", 0.0)
     monkeypatch.setattr(saliency, "SAMPLES", 1)
     plain = np.abs(d_x).reshape(-1, 28, 28)
