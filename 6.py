@@ -42,7 +42,7 @@ with tf.compat.v1.Session() as sess:
     for snapshot in run["snapshots"]:
         restore_model(snapshot["checkpoint"])
         file_name = "6_weights_%d.js" % snapshot["step"]
-        save_weights(file_name, run["run"], snapshot["step"], sess.run(VARIABLES), IMAGES_DIR)
+        save_weights(file_name, run["run"], snapshot["step"], sess.run(VARIABLES), IMAGES_DIR, run["network"])
         steps.append({"step": snapshot["step"], "test_accuracy": snapshot["test_accuracy"], "file": file_name,
                       "test_digits": snapshot["test_digits"]})  # on how many test digits: the first N
 

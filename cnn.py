@@ -25,10 +25,9 @@ from input_data import DataError
 from machinery.data import datasets
 from machinery.run import checkpoints, flags
 from machinery.run.callbacks import CallbackList
-from machinery.run.checkpoints import describe_run  # noqa: F401  for the scripts
 from machinery.run.cpu_settings import precision_of, training_config
 from machinery.run.keep import default_callbacks
-from tools import bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
+from tools import avg_pool_2x2, bias_variable, channels_to_images, conv2d, max_pool_2x2, weight_variable
 
 tf.compat.v1.disable_eager_execution()  # placeholders, Session and eval(), as in TF 1.x
 
@@ -44,6 +43,9 @@ try:
 except DataError as e:
     sys.exit("error: %s" % e)
 CLASSES = DATA["classes"]  # MNIST's digits "0".."9", or the data set's class names
+# The article's network: 32 and 64 channels, 5x5 kernels, max pooling; or as --channels, --kernel and --pool say
+(C1, C2), K = config.network["channels"], config.network["kernel"]
+pool_2x2 = {"max": max_pool_2x2, "avg": avg_pool_2x2}[config.network["pool"]]
 x = tf.compat.v1.placeholder("float", shape=[None, 784])
 y_ = tf.compat.v1.placeholder("float", shape=[None, len(CLASSES)])
 
@@ -51,28 +53,28 @@ y_ = tf.compat.v1.placeholder("float", shape=[None, len(CLASSES)])
 第1層 (layer 1: convolution and pooling)
 """
 
-W_conv1 = weight_variable([5, 5, 1, 32])
-b_conv1 = bias_variable([32])
+W_conv1 = weight_variable([K, K, 1, C1])
+b_conv1 = bias_variable([C1])
 x_image = tf.reshape(x, [-1, 28, 28, 1])
 h_conv1 = tf.nn.relu(conv2d(x_image, W_conv1) + b_conv1)
-h_pool1 = max_pool_2x2(h_conv1)
+h_pool1 = pool_2x2(h_conv1)
 
 """
 第2層 (layer 2: convolution and pooling)
 """
 
-W_conv2 = weight_variable([5, 5, 32, 64])
-b_conv2 = bias_variable([64])
+W_conv2 = weight_variable([K, K, C1, C2])
+b_conv2 = bias_variable([C2])
 h_conv2 = tf.nn.relu(conv2d(h_pool1, W_conv2) + b_conv2)
-h_pool2 = max_pool_2x2(h_conv2)
+h_pool2 = pool_2x2(h_conv2)
 
 """
 全結合層への変換 (to the fully connected layer)
 """
 
-W_fc1 = weight_variable([7 * 7 * 64, 1024])
+W_fc1 = weight_variable([7 * 7 * C2, 1024])
 b_fc1 = bias_variable([1024])
-h_pool2_flat = tf.reshape(h_pool2, [-1, 7 * 7 * 64])
+h_pool2_flat = tf.reshape(h_pool2, [-1, 7 * 7 * C2])
 h_fc1 = tf.nn.relu(tf.matmul(h_pool2_flat, W_fc1) + b_fc1)
 
 """
@@ -141,6 +143,11 @@ def snapshot_steps(steps):
 """
 
 saver = tf.compat.v1.train.Saver(VARIABLES, max_to_keep=None)
+
+
+def describe_run(facts, lang="en"):
+    """One line saying which training run the model folder's facts (run.json) come from (lang "ja": in Japanese)."""
+    return checkpoints.describe_run(facts, lang, config.model)
 
 
 def restore_model(tag="after", model_dir=None):
@@ -212,7 +219,7 @@ def train(steps=20000, snapshot=None, callbacks=None):
         test_accuracy, test_digits = snapshot_accuracy(steps, steps)
         callbacks.on_snapshot_end(steps, {"test_accuracy": test_accuracy, "test_digits": test_digits, "outputs": outputs})
         facts = {"steps": steps, "test_accuracy": test_accuracy, "run": run["run"], "data": DATA,
-                 "precision": precision_of(tf.compat.v1.get_default_session()), "seed": run["seed"],
+                 "network": config.network, "precision": precision_of(tf.compat.v1.get_default_session()), "seed": run["seed"],
                  "date": datetime.datetime.now().isoformat(timespec="seconds"), "tensorflow": tf.__version__}
         facts.update(callbacks.on_train_end(facts))
     print("test accuracy %g" % test_accuracy)

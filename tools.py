@@ -45,6 +45,11 @@ def max_pool_2x2(x):
                           strides=[1, 2, 2, 1], padding='SAME')
 
 
+def avg_pool_2x2(x):  # max_pool_2x2's average, for --pool avg (past the article)
+    return tf.nn.avg_pool(x, ksize=[1, 2, 2, 1],
+                          strides=[1, 2, 2, 1], padding='SAME')
+
+
 """
 画像の作り方 (making the images)
 """

@@ -4,7 +4,7 @@
 // writes to OUTPUT, as float32, each input's 10 probabilities,
 // preceded by its four layers (h_conv1, h_pool1, h_conv2, h_pool2, NHWC) with "layers". With "why",
 // the backward pass too, for the class the page answers: per input, in place of the probabilities,
-// the class, the saliency (784), HiResCAM on h_pool1 and on h_conv2 (196 each), h_conv2's 64
+// the class, the saliency (784), HiResCAM on h_pool1 and on h_conv2 (196 each), h_conv2's
 // channels' contributions in channel order, the two HiResCAMs as the page draws them (upsampled to
 // 28x28, largest 1: 784 each), and the branches the page took: its h_conv1, h_conv2 and h_fc1 (after
 // their ReLUs). With "circuit CIRCUITS_JS CHANNELS", in place of all that: OUTPUT is JSON, per input,
@@ -46,7 +46,7 @@ for (let i = 0; i < n; i++) {
     const answer = out.probabilities.indexOf(Math.max(...out.probabilities));
     const why = network.backward(weights, out, answer);
     backwardMs += Number(process.hrtime.bigint() - start) / 1e6;
-    const channels = new Float32Array(64);
+    const channels = new Float32Array(weights.net.c2);
     for (const {channel, contribution} of why.channels) channels[channel] = contribution;
     parts.push(Float32Array.of(answer), why.saliency, why.hirescam.h_pool1, why.hirescam.h_conv2, channels,
                preprocessing.toInputSize(why.hirescam.h_pool1, 14), preprocessing.toInputSize(why.hirescam.h_conv2, 14),

@@ -17,11 +17,11 @@ import branches
 import cnn
 from conftest import missing
 from machinery.analyses.saliency import to_input_size
+from machinery.run.checkpoints import ARTICLE_NETWORK
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 NAMES = [name for name, _ in cnn.LAYERS]
-SIDES = {"h_conv1": (28, 32), "h_pool1": (14, 32), "h_conv2": (14, 64), "h_pool2": (7, 64)}
 STROKES = [  # a 7 with a crossbar, as a reader draws it on the 252-pixel pad: (x, y) per stroke
     [(60, 55), (190, 50), (150, 130), (115, 215)],
     [(105, 135), (185, 128)],
@@ -47,9 +47,9 @@ def node(*args):
     return result.stdout
 
 
-def page_passes(repo, step, digits, folder, what, network_js=None):
+def page_passes(repo, step, digits, folder, what, network_js=None, network=ARTICLE_NETWORK):
     """The page's passes (forward.js, with network_js or 6_network.js) on digits (N, 784) with the
-    weights at step: {"layers": [h_conv1, h_pool1, h_conv2, h_pool2] and "probabilities"}, or with
+    weights at step, of network (run.json's): {"layers": [h_conv1, h_pool1, h_conv2, h_pool2] and "probabilities"}, or with
     what "why" the backward pass: {class, saliency, h_pool1, h_conv2, channels (in channel order),
     drawn_h_pool1, drawn_h_conv2 (upsampled as the page draws them), masks (its branches)}, and
     ms_per_input, backward_ms."""
@@ -58,18 +58,20 @@ def page_passes(repo, step, digits, folder, what, network_js=None):
     timing = json.loads(node(os.path.join(HERE, "forward.js"), network_js or repo.image("6_network.js"),
                              repo.image("6_weights_%d.js" % step), os.path.join(folder, "inputs"),
                              os.path.join(folder, "outputs"), what))
+    (c1, c2), classes = network["channels"], 10
     if what == "layers":
-        sizes = [SIDES[name][0] ** 2 * SIDES[name][1] for name in NAMES] + [10]
+        sizes = [28 * 28 * c1, 14 * 14 * c1, 14 * 14 * c2, 7 * 7 * c2, classes]
         parts = np.split(np.fromfile(os.path.join(folder, "outputs"), np.float32).reshape(len(digits), sum(sizes)),
                          np.cumsum(sizes)[:-1], axis=1)
         return dict(timing, layers=parts[:4], probabilities=parts[4])
-    sizes = [1, 784, 196, 196, 64, 784, 784, 28 * 28 * 32, 14 * 14 * 64, 1024]
+    sizes = [1, 784, 196, 196, c2, 784, 784, 28 * 28 * c1, 14 * 14 * c2, 1024]
     outputs = np.fromfile(os.path.join(folder, "outputs"), np.float32).reshape(len(digits), sum(sizes))
     cls, saliency, pool1, conv2, channels, drawn1, drawn2, h_conv1, h_conv2, h_fc1 = np.split(
         outputs, np.cumsum(sizes)[:-1], axis=1)
     return dict(timing, cls=cls[:, 0].astype(np.int32), saliency=saliency, h_pool1=pool1, h_conv2=conv2, channels=channels,
                 drawn_h_pool1=drawn1, drawn_h_conv2=drawn2,
-                masks=branches.masks_of(h_conv1.reshape(-1, 28, 28, 32), h_conv2.reshape(-1, 14, 14, 64), h_fc1))
+                masks=branches.masks_of(h_conv1.reshape(-1, 28, 28, c1), h_conv2.reshape(-1, 14, 14, c2), h_fc1),
+                relu_masks=np.concatenate([(a > 0).reshape(len(a), -1) for a in (h_conv1, h_conv2, h_fc1)], axis=1))
 
 
 def tf_layers(model, tag, inputs):

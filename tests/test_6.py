@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 import cnn
 from machinery.analyses import saliency
 from machinery.analyses.mnist_preprocessing import to_mnist
-from machinery.run import run_page
+from machinery.run import checkpoints, run_page
 from pagetools import (HERE, PIXEL_BOUND, STROKES, answer_ties, assert_same_as_tensorflow, assert_why_is_tensorflows,
                        drawn_outside, layers_outside, node, outside_bounds, page_passes, tf_layers)
 
@@ -29,7 +29,7 @@ def test_a_weights_file_gives_back_w_fc1_within_its_rounding(tmp_path):
     for shape in [(3, 2), (7, 3), (130, 7)]:
         values = {"W_fc1": rng.standard_normal(shape).astype(np.float32), "b_fc2": rng.standard_normal(10).astype(np.float32)}
         values["W_fc1"][:, 0] = 0  # a column of zeros: scale 1
-        run_page.save_weights("w.js", "run", 100, values, str(tmp_path))
+        run_page.save_weights("w.js", "run", 100, values, str(tmp_path), checkpoints.ARTICLE_NETWORK)
         text = (tmp_path / "w.js").read_text(encoding="ascii")
         match = re.fullmatch(r"explorerWeights\(100, (.*), \"run\"\);\n", text, re.S)
         data = json.loads(match.group(1))
@@ -112,8 +112,8 @@ BACKWARD_MUTATIONS = {
                                                         "g1[n++] = w.W_fc2[j * w.b_fc2.length + cls] * w.W_fc1_scale[j] * 1.01;"),
 }
 FORWARD_MUTATIONS = {
-    "the edge repeated, not SAME's zeros": ("const iy = y + ky - 2;\n          if (iy < 0 || iy >= size) continue; // SAME: zeros outside",
-                                            "const iy = Math.min(Math.max(y + ky - 2, 0), size - 1);"),
+    "the edge repeated, not SAME's zeros": ("const iy = y + ky - half;\n          if (iy < 0 || iy >= size) continue; // SAME: zeros outside",
+                                            "const iy = Math.min(Math.max(y + ky - half, 0), size - 1);"),
     "max pooling's window shifted by one": ("const at = (dy, dx) => input[((2 * y + dy) * size + 2 * x + dx) * C + c];",
                                             "const at = (dy, dx) => input[((2 * y + dy) * size + Math.min(2 * x + dx + 1, size - 1)) * C + c];"),
 }

@@ -19,7 +19,7 @@ Z = cnn.h_conv2.op.inputs[0]  # conv2d(h_pool1, W_conv2) + b_conv2: h_conv2 befo
 # Wrong circuits the test must catch: (what is wrong, the text of circuits.js, what it becomes)
 MUTATIONS = {
     "the SAME padding's border dropped": ("if (iy < 0 || iy >= SIDE) continue;", "if (iy < 1 || iy >= SIDE - 1) continue;"),
-    "the kernel's axes swapped": ("wBase = (ky * 5 + kx) * IN * OUT + j", "wBase = (kx * 5 + ky) * IN * OUT + j"),
+    "the kernel's axes swapped": ("wBase = (ky * K + kx) * IN * OUT + j", "wBase = (kx * K + ky) * IN * OUT + j"),
     "the value after the ReLU": ("const z = w.b_conv2[j] + c.reduce((a, b) => a + b, 0);",
                                  "const z = Math.max(0, w.b_conv2[j] + c.reduce((a, b) => a + b, 0));"),
 }

@@ -239,7 +239,7 @@ def test_train_takes_callbacks_of_ones_own_and_tells_them_every_moment(quick_tes
     expected = ([("begin", 101, None)] + snapshot(0, 100) + [("line", 0, 50, True)]
                 + [("step", i) for i in range(1, 101)] + snapshot(100, 100) + [("line", 100, 50, True), ("step", 101)]
                 + snapshot(101, 100)  # the last, after training: all the test digits (the 100 here)
-                + [("end", ["data", "date", "precision", "run", "seed", "steps", "tensorflow", "test_accuracy"])])
+                + [("end", ["data", "date", "network", "precision", "run", "seed", "steps", "tensorflow", "test_accuracy"])])
     assert first.seen == second.seen == expected
     assert facts["mine"] == 1 and facts["theirs"] == 2 and 0 <= facts["test_accuracy"] <= 1
 

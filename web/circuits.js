@@ -1,21 +1,23 @@
 // What an h_conv2 channel is made of (circuits, as 4.py draws them): before its ReLU, channel j at
-// place p is b_conv2[j] plus, for each of the 32 h_pool1 channels i, the sum over the 5x5 window of
-// W_conv2[ky, kx, i, j] * h_pool1[p + (ky - 2, kx - 2), i] (SAME padding: zeros outside the map).
+// place p is b_conv2[j] plus, for each of the h_pool1 channels i (the article's 32), the sum over the
+// K x K window (5x5) of W_conv2[ky, kx, i, j] * h_pool1[p + (ky - h, kx - h), i], h = (K - 1) / 2
+// (SAME padding: zeros outside the map).
 "use strict";
 
 (function (exports) {
-  const SIDE = 14, IN = 32, OUT = 64;
+  const SIDE = 14;
 
-  // The contributions of the 32 inputs to channel j at (y, x): a Float64Array(32).
+  // The contributions of the c1 inputs to channel j at (y, x): a Float64Array(c1).
   function contributions(w, h_pool1, j, y, x) {
+    const {c1: IN, c2: OUT, k: K} = w.net, half = (K - 1) / 2;
     const c = new Float64Array(IN);
-    for (let ky = 0; ky < 5; ky++) {
-      const iy = y + ky - 2;
+    for (let ky = 0; ky < K; ky++) {
+      const iy = y + ky - half;
       if (iy < 0 || iy >= SIDE) continue;
-      for (let kx = 0; kx < 5; kx++) {
-        const ix = x + kx - 2;
+      for (let kx = 0; kx < K; kx++) {
+        const ix = x + kx - half;
         if (ix < 0 || ix >= SIDE) continue;
-        const inBase = (iy * SIDE + ix) * IN, wBase = (ky * 5 + kx) * IN * OUT + j;
+        const inBase = (iy * SIDE + ix) * IN, wBase = (ky * K + kx) * IN * OUT + j;
         for (let i = 0; i < IN; i++) c[i] += h_pool1[inBase + i] * w.W_conv2[wBase + i * OUT];
       }
     }
@@ -23,7 +25,7 @@
   }
 
   // Channel j's circuit for one input's h_pool1: the place where its preactivation is largest (the
-  // first in row-major order at ties), that value as bias + contributions, and the 32 inputs ranked,
+  // first in row-major order at ties), that value as bias + contributions, and the inputs ranked,
   // largest contribution first.
   function circuit(w, h_pool1, j) {
     let best = -Infinity, place = [0, 0], parts = null;

@@ -56,20 +56,21 @@
       }
       add(patches, 56, T("the " + found.count + " test patches where it fires hardest (4.py), after training",
                          "トップパッチ：学習後、いちばん強く反応したテスト画像の " + found.count + " か所（4.py）"));
-    } else { // the weights that make it: 5x5 per input channel, gray 0, white +, black -
-      const w = S.weights[step], inC = conv === "h_conv1" ? 1 : 32, outC = conv === "h_conv1" ? 32 : 64;
-      const W = conv === "h_conv1" ? w.W_conv1 : w.W_conv2;
+    } else { // the weights that make it: K x K per input channel, gray 0, white +, black -
+      const w = X.views[column].w, {c1, c2, k: K} = w.net;
+      const inC = conv === "h_conv1" ? 1 : c1, outC = conv === "h_conv1" ? c1 : c2;
+      const W = conv === "h_conv1" ? w.W_conv1 : w.W_conv2, size = K + "x" + K;
       let largest = 0;
       for (let i = c; i < W.length; i += outC) largest = Math.max(largest, Math.abs(W[i]));
       const filters = [];
       for (let ci = 0; ci < inC; ci++) {
         const gray = [];
-        for (let k = 0; k < 25; k++) gray.push(Math.round(128 + 127 * W[(k * inC + ci) * outC + c] / (largest || 1)));
-        filters.push([gray, 5, 5]);
+        for (let k = 0; k < K * K; k++) gray.push(Math.round(128 + 127 * W[(k * inC + ci) * outC + c] / (largest || 1)));
+        filters.push([gray, K, K]);
       }
-      add(filters, inC === 1 ? 112 : 40, T(conv + "'s 5x5 weights at this step" + (inC > 1 ? ", one per h_pool1 channel" : "") +
+      add(filters, inC === 1 ? 112 : 40, T(conv + "'s " + size + " weights at this step" + (inC > 1 ? ", one per h_pool1 channel" : "") +
           " (gray 0, white +, black -); run 4.py for its pattern and top patches",
-          "このステップでの " + conv + " の 5x5 の重み" + (inC > 1 ? "（h_pool1 のチャンネルごとに 1 つ）" : "") +
+          "このステップでの " + conv + " の " + size + " の重み" + (inC > 1 ? "（h_pool1 のチャンネルごとに 1 つ）" : "") +
           "（灰色 0、白 +、黒 -）。パターンとトップパッチは 4.py を実行すると出ます"));
     }
   };

@@ -48,28 +48,29 @@
     return f;
   }
 
-  X.circuitOf = (column, c) => circuits.circuit(S.weights[X.views[column].step], X.views[column].layers.h_pool1, c);
+  X.circuitOf = (column, c) => circuits.circuit(X.views[column].w, X.views[column].layers.h_pool1, c);
 
   // The h_conv2 channel c's circuit into body, for the column's input and step.
   X.showCircuit = function (body, column, c) {
-    const {step, layers} = X.views[column];
-    const w = S.weights[step], circuit = X.circuitOf(column, c);
-    const [y, x] = circuit.place, field = 14, top = 2 * y - 6, left = 2 * x - 6; // h_conv2's field (receptive_fields.py)
+    const {layers, w} = X.views[column], {c1, c2, k: K} = w.net, circuit = X.circuitOf(column, c);
+    // h_conv2's field (receptive_fields.py): 3K - 1 pixels a side (14 for 5x5 kernels), from 2y - 3(K - 1) / 2
+    const [y, x] = circuit.place, field = 3 * K - 1, top = 2 * y - 3 * (K - 1) / 2, left = 2 * x - 3 * (K - 1) / 2;
+    const kernel = K + "x" + K, sides = field + "x" + field;
     const sum = circuit.preactivation - circuit.bias;
     const head = document.createElement("p");
     head.id = "circuit-how";
     head.textContent = T(
       "What it is made of: at the marked place, where this drawing drives it most, the channel before its ReLU is its " +
-      "bias plus one contribution from each h_pool1 channel (W_conv2's 5x5 kernel over that channel's window). " +
+      "bias plus one contribution from each h_pool1 channel (W_conv2's " + kernel + " kernel over that channel's window). " +
       "Red bars drive it up, blue ones hold it back; click one to open that h_conv1 channel.",
       "何からできているか：印の場所（この数字でいちばん強く押し上げられる場所）での ReLU 前の値は、バイアスと、" +
-      "h_pool1 の各チャンネルからの寄与（そのチャンネルの窓に W_conv2 の 5x5 のカーネルを掛けた和）の合計です。" +
+      "h_pool1 の各チャンネルからの寄与（そのチャンネルの窓に W_conv2 の " + kernel + " のカーネルを掛けた和）の合計です。" +
       "赤い棒は押し上げ、青い棒は抑えます。棒をクリックすると、その h_conv1 のチャンネルを開きます。");
     body.appendChild(head);
-    body.appendChild(figure([cells(14, gray(Array.from({length: 196}, (_, k) => layers.h_conv2[k * 64 + c])), [y, x, 1]),
+    body.appendChild(figure([cells(14, gray(Array.from({length: 196}, (_, k) => layers.h_conv2[k * c2 + c])), [y, x, 1]),
                              cells(28, gray(S.input), [top, left, field], 4)],
-      T("its map, and the input with what the marked unit sees (its 14x14 field)",
-        "マップと、印のユニットが見る入力の範囲（14x14 の受容野）")));
+      T("its map, and the input with what the marked unit sees (its " + sides + " field)",
+        "マップと、印のユニットが見る入力の範囲（" + sides + " の受容野）")));
     const total = document.createElement("p");
     total.id = "circuit-sum";
     total.textContent = T("at (" + y + ", " + x + "): " + circuit.preactivation.toFixed(3) + " = bias " +
@@ -77,10 +78,10 @@
                           "(" + y + ", " + x + ") で " + circuit.preactivation.toFixed(3) + " = バイアス " +
                           circuit.bias.toFixed(3) + " + 入力 " + sum.toFixed(3));
     body.appendChild(total);
-    // All 32 inputs, a bar each, exciting first; the 4 strongest with their tile and kernel.
+    // All the inputs (h_pool1's channels), a bar each, exciting first; the 4 strongest with their tile and kernel.
     const largest = Math.max(...circuit.inputs.map((i) => Math.abs(i.contribution))) || 1;
     let scale = 0;
-    for (let i = 0; i < 32; i++) for (let k = 0; k < 25; k++) scale = Math.max(scale, Math.abs(w.W_conv2[(k * 32 + i) * 64 + c]));
+    for (let i = 0; i < c1; i++) for (let k = 0; k < K * K; k++) scale = Math.max(scale, Math.abs(w.W_conv2[(k * c1 + i) * c2 + c]));
     const list = document.createElement("div");
     list.id = "circuit-inputs";
     circuit.inputs.forEach(({channel, contribution}, rank) => {
@@ -95,8 +96,8 @@
       bar.style.width = (12 * Math.abs(contribution) / largest).toFixed(2) + "em";
       row.append(label, bar);
       if (rank < 4 && contribution > 0) {
-        row.append(cells(28, gray(Array.from({length: 784}, (_, k) => layers.h_conv1[k * 32 + channel])), null, 2),
-                   cells(5, (k) => kernelRgb(w.W_conv2[(k * 32 + channel) * 64 + c], scale), null, 6));
+        row.append(cells(28, gray(Array.from({length: 784}, (_, k) => layers.h_conv1[k * c1 + channel])), null, 2),
+                   cells(K, (k) => kernelRgb(w.W_conv2[(k * c1 + channel) * c2 + c], scale), null, Math.round(30 / K)));
       }
       row.addEventListener("click", () => X.select({name: "h_conv1", c: channel, column}));
       list.appendChild(row);
@@ -104,7 +105,7 @@
     body.appendChild(list);
     const found = S.run.channels && S.run.channels.h_conv2;
     if (found && found.inputs) {
-      const usual = found.inputs.slice(c * 32, c * 32 + 4).map((i, k) => "#" + i + " " + found.contributions[c * 32 + k].toFixed(2));
+      const usual = found.inputs.slice(c * c1, c * c1 + 4).map((i, k) => "#" + i + " " + found.contributions[c * c1 + k].toFixed(2));
       const p = document.createElement("p");
       p.id = "circuit-usual";
       p.textContent = T("Usually (4.py, where it fires hardest in its 9 top test digits, after training): " + usual.join(", "),
@@ -113,21 +114,20 @@
     }
   };
 
-  // The h_conv1 channel c's 5x5 filter beside the patch of the input it sees where it fires hardest.
+  // The h_conv1 channel c's K x K filter beside the patch of the input it sees where it fires hardest.
   X.showFilterOverPatch = function (body, column, c) {
-    const {step, layers} = X.views[column];
-    const W = S.weights[step].W_conv1;
+    const {layers, w} = X.views[column], {c1, k: K} = w.net, W = w.W_conv1, half = (K - 1) / 2, kernel = K + "x" + K;
     let best = 0;
-    for (let k = 1; k < 784; k++) if (layers.h_conv1[k * 32 + c] > layers.h_conv1[best * 32 + c]) best = k;
+    for (let k = 1; k < 784; k++) if (layers.h_conv1[k * c1 + c] > layers.h_conv1[best * c1 + c]) best = k;
     const y = Math.floor(best / 28), x = best % 28;
-    const patch = Array.from({length: 25}, (_, k) => {
-      const iy = y + Math.floor(k / 5) - 2, ix = x + (k % 5) - 2;
+    const patch = Array.from({length: K * K}, (_, k) => {
+      const iy = y + Math.floor(k / K) - half, ix = x + (k % K) - half;
       return iy < 0 || iy >= 28 || ix < 0 || ix >= 28 ? 0 : S.input[iy * 28 + ix];
     });
     let scale = 0;
-    for (let k = 0; k < 25; k++) scale = Math.max(scale, Math.abs(W[k * 32 + c]));
-    body.appendChild(figure([cells(5, gray(patch), null, 16), cells(5, (k) => kernelRgb(W[k * 32 + c], scale), null, 16)],
-      T("where it fires hardest in this input, (" + y + ", " + x + "): the 5x5 patch it sees, and its filter (red +, blue -)",
-        "この入力でいちばん強く反応した場所 (" + y + ", " + x + ") で見ている 5x5 の範囲と、そのフィルタ（赤 +、青 -）")));
+    for (let k = 0; k < K * K; k++) scale = Math.max(scale, Math.abs(W[k * c1 + c]));
+    body.appendChild(figure([cells(K, gray(patch), null, Math.round(80 / K)), cells(K, (k) => kernelRgb(W[k * c1 + c], scale), null, Math.round(80 / K))],
+      T("where it fires hardest in this input, (" + y + ", " + x + "): the " + kernel + " patch it sees, and its filter (red +, blue -)",
+        "この入力でいちばん強く反応した場所 (" + y + ", " + x + ") で見ている " + kernel + " の範囲と、そのフィルタ（赤 +、青 -）")));
   };
 })(window.Explorer);

@@ -131,7 +131,7 @@
     for (const {channel, contribution} of why.channels.slice(0, 8)) {
       const figure = document.createElement("figure"), canvas = document.createElement("canvas");
       const caption = document.createElement("figcaption");
-      X.paint(canvas, X.channelImage(layers.h_conv2, 14, 64, channel), 14, 14);
+      X.paint(canvas, X.channelImage(layers.h_conv2, 14, X.views[column].w.net.c2, channel), 14, 14);
       canvas.className = "tile";
       canvas.title = T("h_conv2, channel " + channel + ": " + contribution.toFixed(2) + " of the logit",
                        "h_conv2 のチャンネル " + channel + "：ロジットへの寄与 " + contribution.toFixed(2));

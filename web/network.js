@@ -26,7 +26,8 @@
   }
 
   // One snapshot's eight variables, decoded: W_fc1 as integers (from 3 little-endian bytes each,
-  // signed), with a float32 scale per column.
+  // signed), with a float32 scale per column; and the network they are of (network: its channels, its
+  // kernels' side, its pooling), with each layer's size.
   function decodeWeights(data) {
     const w = {};
     for (const name of ["W_conv1", "b_conv1", "W_conv2", "b_conv2", "b_fc1", "W_fc2", "b_fc2"]) {
@@ -36,29 +37,31 @@
     w.W_fc1 = new Int32Array(q.length / 3);
     for (let i = 0, k = 0; i < w.W_fc1.length; i++, k += 3) w.W_fc1[i] = ((q[k] | (q[k + 1] << 8) | (q[k + 2] << 16)) << 8) >> 8;
     w.W_fc1_scale = float32(data.W_fc1.scale);
+    const {channels: [c1, c2], kernel, pool} = data.network;
+    w.net = {c1, c2, k: kernel, pool, flat: 7 * 7 * c2}; // flat: h_pool2_flat's size
     return w;
   }
 
-  // --- the layers (cnn.py): conv2d 5x5 SAME stride 1, ReLU, max_pool_2x2 SAME ---
+  // --- the layers (cnn.py): conv2d K x K SAME stride 1, ReLU, max_pool_2x2 (or avg_pool_2x2) SAME ---
 
-  // relu(conv2d(input, W) + b): input (size, size, inC), W (5, 5, inC, outC) -> (size, size, outC).
+  // relu(conv2d(input, W) + b): input (size, size, inC), W (K, K, inC, outC) -> (size, size, outC).
   // At each place the window's inputs that are not 0 (most are 0: paper, ReLU) are gathered first,
   // in (ky, kx, ci) order, then each output channel sums them in that order, eight channels at a time
-  // (this network's 32 and 64).
-  function convRelu(input, size, inC, W, b, outC) {
-    const out = new Float32Array(size * size * outC);
-    const values = new Float64Array(25 * inC), rows = new Int32Array(25 * inC);
+  // (the article's 32 and 64), the channels left over one by one.
+  function convRelu(input, size, inC, W, b, outC, K) {
+    const out = new Float32Array(size * size * outC), half = (K - 1) / 2, eights = outC - outC % 8;
+    const values = new Float64Array(K * K * inC), rows = new Int32Array(K * K * inC);
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         let n = 0;
-        for (let ky = 0; ky < 5; ky++) {
-          const iy = y + ky - 2;
+        for (let ky = 0; ky < K; ky++) {
+          const iy = y + ky - half;
           if (iy < 0 || iy >= size) continue; // SAME: zeros outside
-          for (let kx = 0; kx < 5; kx++) {
-            const ix = x + kx - 2;
+          for (let kx = 0; kx < K; kx++) {
+            const ix = x + kx - half;
             if (ix < 0 || ix >= size) continue;
             const inBase = (iy * size + ix) * inC;
-            const wBase = (ky * 5 + kx) * inC * outC;
+            const wBase = (ky * K + kx) * inC * outC;
             for (let ci = 0; ci < inC; ci++) {
               const v = input[inBase + ci];
               if (v !== 0) { values[n] = v; rows[n++] = wBase + ci * outC; }
@@ -66,7 +69,7 @@
           }
         }
         const outBase = (y * size + x) * outC;
-        for (let co = 0; co < outC; co += 8) {
+        for (let co = 0; co < eights; co += 8) {
           let s0 = b[co], s1 = b[co + 1], s2 = b[co + 2], s3 = b[co + 3], s4 = b[co + 4], s5 = b[co + 5], s6 = b[co + 6], s7 = b[co + 7];
           for (let k = 0; k < n; k++) {
             const v = values[k], r = rows[k] + co;
@@ -77,20 +80,27 @@
           out[o] = s0 > 0 ? s0 : 0; out[o + 1] = s1 > 0 ? s1 : 0; out[o + 2] = s2 > 0 ? s2 : 0; out[o + 3] = s3 > 0 ? s3 : 0;
           out[o + 4] = s4 > 0 ? s4 : 0; out[o + 5] = s5 > 0 ? s5 : 0; out[o + 6] = s6 > 0 ? s6 : 0; out[o + 7] = s7 > 0 ? s7 : 0;
         }
+        for (let co = eights; co < outC; co++) {
+          let s = b[co];
+          for (let k = 0; k < n; k++) s += values[k] * W[rows[k] + co];
+          out[outBase + co] = s > 0 ? s : 0;
+        }
       }
     }
     return out;
   }
 
-  // max_pool_2x2: (size, size, C) -> (size / 2, size / 2, C); size is even, so SAME pads nothing
-  function maxPool(input, size, C) {
+  // max_pool_2x2 (kind "max") or avg_pool_2x2 ("avg"): (size, size, C) -> (size / 2, size / 2, C);
+  // size is even, so SAME pads nothing and each window has its four
+  function pool(input, size, C, kind) {
     const half = size / 2;
     const out = new Float32Array(half * half * C);
     for (let y = 0; y < half; y++) {
       for (let x = 0; x < half; x++) {
         for (let c = 0; c < C; c++) {
           const at = (dy, dx) => input[((2 * y + dy) * size + 2 * x + dx) * C + c];
-          out[(y * half + x) * C + c] = Math.max(at(0, 0), at(0, 1), at(1, 0), at(1, 1));
+          out[(y * half + x) * C + c] = kind === "avg" ? (at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1)) / 4
+            : Math.max(at(0, 0), at(0, 1), at(1, 0), at(1, 1));
         }
       }
     }
@@ -99,14 +109,15 @@
 
   // The whole network for one input (784 numbers in [0, 1], row-major, as x): every layer's output.
   function forward(w, input) {
-    const h_conv1 = convRelu(input, 28, 1, w.W_conv1, w.b_conv1, 32);
-    const h_pool1 = maxPool(h_conv1, 28, 32);
-    const h_conv2 = convRelu(h_pool1, 14, 32, w.W_conv2, w.b_conv2, 64);
-    const h_pool2 = maxPool(h_conv2, 14, 64); // h_pool2_flat is this array as it is: NHWC
-    // h_fc1 = relu(h_pool2_flat W_fc1 + b_fc1), W_fc1 (3136, 1024) as integers times their column's scale
-    // (the rows of h_pool2's inputs that are not 0 taken four at a time, each unit adding them in order)
+    const {c1, c2, k: K, pool: kind, flat} = w.net;
+    const h_conv1 = convRelu(input, 28, 1, w.W_conv1, w.b_conv1, c1, K);
+    const h_pool1 = pool(h_conv1, 28, c1, kind);
+    const h_conv2 = convRelu(h_pool1, 14, c1, w.W_conv2, w.b_conv2, c2, K);
+    const h_pool2 = pool(h_conv2, 14, c2, kind); // h_pool2_flat is this array as it is: NHWC
+    // h_fc1 = relu(h_pool2_flat W_fc1 + b_fc1), W_fc1 (7 * 7 * c2, 1024) as integers times their column's
+    // scale (the rows of h_pool2's inputs that are not 0 taken four at a time, each unit adding them in order)
     const acc = new Float64Array(1024), W = w.W_fc1, on = [];
-    for (let i = 0; i < 3136; i++) if (h_pool2[i] !== 0) on.push(i);
+    for (let i = 0; i < flat; i++) if (h_pool2[i] !== 0) on.push(i);
     let k = 0;
     for (; k + 4 <= on.length; k += 4) {
       const v0 = h_pool2[on[k]], v1 = h_pool2[on[k + 1]], v2 = h_pool2[on[k + 2]], v3 = h_pool2[on[k + 3]];
@@ -128,12 +139,12 @@
     }
     // y_conv = softmax(h_fc1 W_fc2 + b_fc2); keep_prob 1: dropout does nothing. One logit a class
     // (MNIST's 10 digits, or --data's classes).
-    const K = w.b_fc2.length, logits = new Float64Array(K);
-    for (let k = 0; k < K; k++) logits[k] = w.b_fc2[k];
+    const classes = w.b_fc2.length, logits = new Float64Array(classes);
+    for (let k = 0; k < classes; k++) logits[k] = w.b_fc2[k];
     for (let j = 0; j < 1024; j++) {
       const v = h_fc1[j];
       if (v === 0) continue;
-      for (let k = 0; k < K; k++) logits[k] += v * w.W_fc2[j * K + k];
+      for (let k = 0; k < classes; k++) logits[k] += v * w.W_fc2[j * classes + k];
     }
     const top = Math.max(...logits);
     const e = logits.map((l) => Math.exp(l - top));
@@ -147,8 +158,9 @@
   const WINDOW = [[0, 0], [0, 1], [1, 0], [1, 1]]; // a 2x2 window, row-major
 
   // max_pool_2x2's gradient: each window's gradient to its largest element, the first of equals in
-  // the window's row-major order (TensorFlow's MaxPoolGrad). grad (size / 2, size / 2, C) -> (size, size, C)
-  function maxPoolBack(input, grad, size, C) {
+  // the window's row-major order (TensorFlow's MaxPoolGrad); avg_pool_2x2's: a fourth of it to each of
+  // its four. grad (size / 2, size / 2, C) -> (size, size, C)
+  function poolBack(input, grad, size, C, kind) {
     const half = size / 2;
     const out = new Float64Array(size * size * C);
     for (let y = 0; y < half; y++) {
@@ -156,6 +168,10 @@
         for (let c = 0; c < C; c++) {
           const g = grad[(y * half + x) * C + c];
           if (g === 0) continue;
+          if (kind === "avg") {
+            for (const [dy, dx] of WINDOW) out[((2 * y + dy) * size + 2 * x + dx) * C + c] += g / 4;
+            continue;
+          }
           let best = -Infinity, at = 0;
           for (const [dy, dx] of WINDOW) {
             const i = ((2 * y + dy) * size + 2 * x + dx) * C + c;
@@ -170,10 +186,10 @@
 
   // conv2d's gradient with respect to its input, through the ReLU after it: grad (size, size, outC)
   // of the ReLU's output, masked where that output (out) is 0 (TensorFlow's ReluGrad), then through
-  // W (5, 5, inC, outC), SAME: -> (size, size, inC). Only the places and channels the mask lets
+  // W (K, K, inC, outC), SAME: -> (size, size, inC). Only the places and channels the mask lets
   // through are visited.
-  function convReluBack(out, grad, size, inC, W, outC) {
-    const result = new Float64Array(size * size * inC);
+  function convReluBack(out, grad, size, inC, W, outC, K) {
+    const result = new Float64Array(size * size * inC), half = (K - 1) / 2;
     const cs = new Int32Array(outC), gs = new Float64Array(outC);
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
@@ -183,13 +199,13 @@
           if (out[base + co] > 0 && grad[base + co] !== 0) { cs[n] = co; gs[n++] = grad[base + co]; }
         }
         if (n === 0) continue;
-        for (let ky = 0; ky < 5; ky++) {
-          const iy = y + ky - 2;
+        for (let ky = 0; ky < K; ky++) {
+          const iy = y + ky - half;
           if (iy < 0 || iy >= size) continue;
-          for (let kx = 0; kx < 5; kx++) {
-            const ix = x + kx - 2;
+          for (let kx = 0; kx < K; kx++) {
+            const ix = x + kx - half;
             if (ix < 0 || ix >= size) continue;
-            const inBase = (iy * size + ix) * inC, wBase = (ky * 5 + kx) * inC * outC;
+            const inBase = (iy * size + ix) * inC, wBase = (ky * K + kx) * inC * outC;
             let ci = 0;
             for (; ci + 4 <= inC; ci += 4) { // four input channels at a time, each summed in the channels' order
               const w0 = wBase + ci * outC, w1 = w0 + outC, w2 = w1 + outC, w3 = w2 + outC;
@@ -239,9 +255,10 @@
       if (layers.h_fc1[j] > 0) { units[n] = j; g1[n++] = w.W_fc2[j * w.b_fc2.length + cls] * w.W_fc1_scale[j]; }
     }
     // fc1: to h_pool2 (h_pool2_flat is h_pool2 as it is), W_fc1 as integers times their column's scale,
-    // four rows at a time, each summed in the units' order
-    const gPool2 = new Float64Array(3136), W = w.W_fc1;
-    for (let i = 0; i < 3136; i += 4) {
+    // four rows at a time, each summed in the units' order, the rows left over one by one
+    const {c1, c2, k: K, pool: kind, flat} = w.net, fours = flat - flat % 4;
+    const gPool2 = new Float64Array(flat), W = w.W_fc1;
+    for (let i = 0; i < fours; i += 4) {
       const r0 = i * 1024, r1 = r0 + 1024, r2 = r1 + 1024, r3 = r2 + 1024;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       for (let k = 0; k < n; k++) {
@@ -250,11 +267,16 @@
       }
       gPool2[i] = s0; gPool2[i + 1] = s1; gPool2[i + 2] = s2; gPool2[i + 3] = s3;
     }
-    const gConv2 = maxPoolBack(layers.h_conv2, gPool2, 14, 64);
-    const gPool1 = convReluBack(layers.h_conv2, gConv2, 14, 32, w.W_conv2, 64);
-    const gConv1 = maxPoolBack(layers.h_conv1, gPool1, 28, 32);
-    const gInput = convReluBack(layers.h_conv1, gConv1, 28, 1, w.W_conv1, 32);
-    const conv2 = hiResCam(gConv2, layers.h_conv2, 196, 64), pool1 = hiResCam(gPool1, layers.h_pool1, 196, 32);
+    for (let i = fours; i < flat; i++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += W[i * 1024 + units[k]] * g1[k];
+      gPool2[i] = s;
+    }
+    const gConv2 = poolBack(layers.h_conv2, gPool2, 14, c2, kind);
+    const gPool1 = convReluBack(layers.h_conv2, gConv2, 14, c1, w.W_conv2, c2, K);
+    const gConv1 = poolBack(layers.h_conv1, gPool1, 28, c1, kind);
+    const gInput = convReluBack(layers.h_conv1, gConv1, 28, 1, w.W_conv1, c1, K);
+    const conv2 = hiResCam(gConv2, layers.h_conv2, 196, c2), pool1 = hiResCam(gPool1, layers.h_pool1, 196, c1);
     const positive = (map) => Float32Array.from(map, (v) => (v > 0 ? v : 0));
     return {
       cls, input: gInput, h_pool1: gPool1, h_conv2: gConv2,

@@ -107,10 +107,13 @@ def restore(saver, tag, model_dir, data):
     return facts
 
 
-# What a run saved before run.json recorded it had: MNIST, its date as its id, float32, and a snapshot's
-# test accuracy on every test digit.
+# The article's network: its two convolutions' channels, their kernels' side, its pooling (--channels,
+# --kernel, --pool change them).
+ARTICLE_NETWORK = {"channels": [32, 64], "kernel": 5, "pool": "max"}
+# What a run saved before run.json recorded it had: MNIST, the article's network, its date as its id,
+# float32, and a snapshot's test accuracy on every test digit.
 MNIST = {"name": "MNIST_data", "path": "MNIST_data", "classes": [str(k) for k in range(10)]}
-OLDER = {"data": MNIST, "precision": "float32"}
+OLDER = {"data": MNIST, "network": ARTICLE_NETWORK, "precision": "float32"}
 
 
 def read_run(model_dir):
@@ -139,12 +142,25 @@ def check_data(trained, data, model_dir):
               file=sys.stderr)
 
 
-def describe_run(facts, lang="en"):
-    """One line saying which training run a saved model comes from (lang "ja": in Japanese, for the pages)."""
-    line = ("model/：学習 %s ステップ、%s、テスト精度 %.4f、学習日時 %s" if lang == "ja"
-            else "model/: %s training steps, %s, test accuracy %.4f, trained %s")
+def describe_run(facts, lang="en", folder=MODEL_DIR):
+    """One line saying which training run a saved model comes from, and where it is (folder: its model
+    folder); lang "ja": in Japanese, for the pages. Another network than the article's says how it differs."""
+    name = os.path.basename(os.path.normpath(folder)) + "/"
+    line = ("%s：学習 %s ステップ、%s%s、テスト精度 %.4f、学習日時 %s" if lang == "ja"
+            else "%s: %s training steps, %s%s, test accuracy %.4f, trained %s")
     steps = format(facts["steps"], ",")  # 20,000, as the pages write it
-    return line % (steps, seed_words(facts["seed"], lang), facts["test_accuracy"], facts["date"])
+    return line % (name, steps, seed_words(facts["seed"], lang), network_words(facts["network"], lang),
+                   facts["test_accuracy"], facts["date"])
+
+
+def network_words(network, lang="en"):
+    """", 16 and 32 channels, 3x3 kernels, average pooling" for another network than the article's; "" for it."""
+    if network == ARTICLE_NETWORK:
+        return ""
+    (c1, c2), k, pool = network["channels"], network["kernel"], network["pool"]
+    if lang == "ja":
+        return "、チャンネル %d と %d、%dx%d のカーネル、%s" % (c1, c2, k, k, {"max": "最大値プーリング", "avg": "平均プーリング"}[pool])
+    return ", %d and %d channels, %dx%d kernels, %s pooling" % (c1, c2, k, k, {"max": "max", "avg": "average"}[pool])
 
 
 def seed_words(seed, lang="en"):

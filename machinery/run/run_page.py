@@ -49,9 +49,10 @@ def int24(q):
     return packed.view(np.uint8).ravel()[:3 * n]
 
 
-def weights_script(run, step, values):
-    """explorerWeights(step, weights, run): the eight variables (values) at a step, as 6.html loads
-    them; in pieces of bytes, written one after the other (save_weights).
+def weights_script(run, step, values, network):
+    """explorerWeights(step, weights, run): the eight variables (values) at a step of a network (run.json's
+    network: its channels, kernels and pooling), as 6.html loads them; in pieces of bytes, written one
+    after the other (save_weights).
 
     W_fc1 is 3.2 million numbers: as 24-bit integers (three fourths of float32), with a scale per
     column (per fc1 unit): W ~ q * scale, within half a step of the scale, so that the page's fc1 is
@@ -62,6 +63,7 @@ def weights_script(run, step, values):
     scale[scale == 0] = 1.0
     weights = {name: b64(value, np.float32) for name, value in values.items() if name != "W_fc1"}
     weights["W_fc1"] = {"int24": "@", "scale": b64(scale, np.float32)}
+    weights["network"] = network
     head, tail = ("explorerWeights(%s, %s, %s);\n" % (json.dumps(step), json.dumps(weights), json.dumps(run))
                   ).split('"@"')
     yield (head + '"').encode()
@@ -75,11 +77,11 @@ def weights_script(run, step, values):
     yield ('"' + tail).encode()
 
 
-def save_weights(file_name, run, step, values, folder):
-    """folder/file_name: weights_script(run, step, values), written whole (a temporary, then a rename)."""
+def save_weights(file_name, run, step, values, folder, network):
+    """folder/file_name: weights_script(run, step, values, network), written whole (a temporary, then a rename)."""
     def write(path):
         with open(path, "wb") as f:
-            f.writelines(weights_script(run, step, values))
+            f.writelines(weights_script(run, step, values, network))
     save_atomically(file_name, write, folder)
 
 
@@ -180,7 +182,7 @@ class RunPage(Callback):
     def on_snapshot_end(self, step, logs):
         """The weights at a snapshot step, for good: a new step on the page's slider."""
         file_name = "6_weights_%d.js" % step
-        save_weights(file_name, self.run["run"], step, self.weights(), self.folder)
+        save_weights(file_name, self.run["run"], step, self.weights(), self.folder, self.net.config.network)
         self.run["steps"].append({"step": step, "test_accuracy": logs["test_accuracy"], "test_digits": logs["test_digits"],
                                   "file": file_name})
         self.live, self.last_live = None, time.time()  # a snapshot step is newer than the last live one
@@ -191,7 +193,7 @@ class RunPage(Callback):
         live_s seconds the weights as they are now, in place of the last live ones."""
         now = time.time()
         if now - self.last_live >= self.live_s:
-            save_weights(LIVE_FILE, self.run["run"], step, self.weights(), self.folder)
+            save_weights(LIVE_FILE, self.run["run"], step, self.weights(), self.folder, self.net.config.network)
             self.live, self.last_live = {"step": step, "file": LIVE_FILE}, now
             self.progress(step)
         elif now - self.last_progress >= self.progress_s:
@@ -213,7 +215,8 @@ class RunPage(Callback):
 
     def on_train_end(self, logs):
         """The run complete: the page as 6.py writes it for this run (the live weights gone)."""
-        self.run.update(summary=(describe_run(logs), describe_run(logs, "ja")), running=False)
+        folder = self.net.config.model
+        self.run.update(summary=(describe_run(logs, "en", folder), describe_run(logs, "ja", folder)), running=False)
         self.live = None
         write_run(self.folder, self.run, live=self.progress(self.steps, write=False))
         return {"page": os.path.join(self.folder, "6.html")}
