@@ -33,8 +33,8 @@ from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags 
 
 CHANNEL_LAYERS = [("h_conv1", h_conv1), ("h_conv2", h_conv2)]
 MNIST = DATA["format"] == "MNIST"  # else another data set: its classes' names where the article's digits were
-# Jitter (pixels) in the patterns' ascent: none for h_conv1, whose 5x5 field it would blur; h_conv2's
-# 14x14 field is large enough for it to remove the pixel noise, as it does in the literature.
+# Jitter (pixels) in the patterns' ascent: none for h_conv1, whose small field (5x5) it would blur; h_conv2's
+# (14x14) is large enough for it to remove the pixel noise, as it does in the literature.
 JITTER = {"h_conv1": 0, "h_conv2": 1}
 
 
@@ -145,25 +145,25 @@ write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、�
       "トップパッチ：テスト画像の中で各チャンネルがいちばん強く反応した場所"), [
         ("4_%s_top.png" % name, ("%s, per channel: its pattern, then the %d test images where it fires hardest, "
                                  "cropped to what it sees there (its %s receptive field)%s."
-                                 % (name, TOP, field[name], ", then its 5x5 filter (gray 0, white +, black -)"
+                                 % (name, TOP, field[name], ", then its %dx%d filter (gray 0, white +, black -)" % (K, K)
                                     if name == "h_conv1" else ""),
                                  "%s、チャンネルごと：そのパターン、続いていちばん強く反応した %d 枚のテスト画像を、"
                                  "そこで見ている範囲（%s の受容野）で切り抜いたもの%s。"
-                                 % (name, TOP, field[name], "、最後に 5x5 のフィルタ（灰色 0、白 +、黒 -）"
+                                 % (name, TOP, field[name], "、最後に %dx%d のフィルタ（灰色 0、白 +、黒 -）" % (K, K)
                                     if name == "h_conv1" else "")))
         for name, layer in CHANNEL_LAYERS]),
     (("Circuits: what each h_conv2 channel is made of", "回路：h_conv2 の各チャンネルが何からできているか"), [
         ("4_h_conv2_circuits.png", (
             "Per h_conv2 channel: its pattern, then the h_pool1 channels that drive it most and the two that hold it "
             "back most, on average where it fires hardest in its %d top test digits. Each input is shown as its h_conv1 "
-            "channel's pattern beside its 5x5 kernel in W_conv2 (red +, blue -, white 0; one scale per row), with #its "
+            "channel's pattern beside its %dx%d kernel in W_conv2 (red +, blue -, white 0; one scale per row), with #its "
             "number and its share of the channel's total positive input. The channel before its ReLU is its bias plus "
-            "these contributions, exactly." % TOP,
+            "these contributions, exactly." % (TOP, K, K),
             "h_conv2 のチャンネルごとに、そのパターン、続いて、いちばん強く反応した %d 枚のテスト画像のその場所で平均して、"
             "いちばん強く押し上げる h_pool1 のチャンネルと、いちばん強く抑える 2 つ。入力は、その h_conv1 のチャンネルの"
-            "パターンと W_conv2 の 5x5 のカーネル（赤が +、青が -、白が 0。行ごとに同じ目盛り）で示し、# のあとに番号、"
+            "パターンと W_conv2 の %dx%d のカーネル（赤が +、青が -、白が 0。行ごとに同じ目盛り）で示し、# のあとに番号、"
             "チャンネルへの正の入力の合計に対する割合を添えています。ReLU の前のチャンネルの値は、バイアスとこれらの寄与の"
-            "和にちょうど等しくなります。" % TOP))]),
+            "和にちょうど等しくなります。" % (TOP, K, K)))]),
     (("Digits: which digits each channel answers to", "数字：各チャンネルがどの数字に反応するか"), [
         ("4_digits.png", ("Per channel (rows) and digit (columns): its strongest response, averaged over the "
                           "test images of that digit, over the layer's average for that digit; each row from its "

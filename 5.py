@@ -28,6 +28,7 @@ from machinery.data.datasets import reader_input
 from machinery.pictures.drawing import class_label, compare_sheet, digit_sheet, enlarge, save_sheet
 from machinery.analyses.mnist_preprocessing import ImageError, open_image
 from machinery.pictures.pages import write_page
+from machinery.analyses.receptive_fields import receptive_field
 from machinery.analyses.saliency import cams, rank_correlation, saliency_map
 from tools import save_image
 
@@ -36,18 +37,20 @@ from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags 
 
 NAMES = [name for name, _ in LAYERS]
 MAPS = ("saliency", "h_pool1", "h_conv2")  # the saliency map, and HiResCAM on two layers
+# Each place of h_pool1 and h_conv2 sees a square of the input: its receptive field (6x6 and 14x14 pixels)
+FIELDS = tuple("{0}x{0}".format(receptive_field(layer)[0]) for layer in (h_pool1, h_conv2))
 HOW_TO_READ = ("HiResCAM (gradient x activation, place by place): where the answer's logit came from, red to yellow "
-               "the most.\nOn h_pool1 (each place sees 6x6 pixels): which strokes. On h_conv2 (14x14 pixels): where "
+               "the most.\nOn h_pool1 (each place sees %s pixels): which strokes. On h_conv2 (%s pixels): where "
                "the shapes that decided are centred, which can be a loop's hole.\n(Grad-CAM averages each channel's "
-               "gradient over the map first, and on this network often puts its peak off the digit.)")
+               "gradient over the map first, and on this network often puts its peak off the digit.)") % FIELDS
 SANITY = ("After vs before training, rank correlation of the saliency maps %.2f, of HiResCAM on h_pool1 %.2f, "
           "on h_conv2 %.2f (near 1: a map shows the input, not what the network learned).")
 # The same, in Japanese, for 5.html (the sheets keep the English)
 HOW_TO_READ_JA = ("HiResCAM（場所ごとの勾配 × 活性化）は、答えのロジットを押し上げた場所を示します。赤より黄色の"
-                  "ほうが強く寄与しています。h_pool1（各場所が 6x6 ピクセルを見ます）では、どの線が効いたかがわかります。"
-                  "h_conv2（各場所が 14x14 ピクセルを見ます）では、決め手になった形の中心がわかり、それがループの穴に"
+                  "ほうが強く寄与しています。h_pool1（各場所が %s ピクセルを見ます）では、どの線が効いたかがわかります。"
+                  "h_conv2（各場所が %s ピクセルを見ます）では、決め手になった形の中心がわかり、それがループの穴に"
                   "なることもあります。（Grad-CAM は各チャンネルの勾配を先にマップ全体で平均するので、このネットワーク"
-                  "ではピークが数字の外に出ることがよくあります。）")
+                  "ではピークが数字の外に出ることがよくあります。）") % FIELDS
 SANITY_JA = ("学習後と学習前の順位相関：サリエンシーマップ（変えると答えがいちばん大きく変わるピクセルの図）%.2f、"
              "h_pool1 の HiResCAM %.2f、h_conv2 の HiResCAM %.2f"
              "（1 に近ければ、マップが見せているのはネットワークが学んだことではなく入力そのもの）。")

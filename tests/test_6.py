@@ -74,8 +74,8 @@ def test_6_run_lists_the_steps_with_their_test_accuracies(explored):
         (s["step"], s["test_accuracy"], s["test_digits"]) for s in saved["snapshots"]]
     assert [s["test_digits"] for s in run["steps"]] == [1000, 1000, 1000, 10000], "the article's 10,000 at the last step"
     assert [d["label"] for d in run["digits"]] == cnn.mnist.test.labels[:10].argmax(axis=1).tolist()
-    # The page's constants come from Python: the layers' shapes (cnn.LAYERS) and SmoothGrad's (saliency.py)
-    assert run["layers"] == [["h_conv1", 28, 32], ["h_pool1", 14, 32], ["h_conv2", 14, 64], ["h_pool2", 7, 64]]
+    # The page's constants come from Python: the layers' shapes and fields (cnn.LAYERS) and SmoothGrad's (saliency.py)
+    assert run["layers"] == [["h_conv1", 28, 32, 5], ["h_pool1", 14, 32, 6], ["h_conv2", 14, 64, 14], ["h_pool2", 7, 64, 16]]
     assert run["smoothgrad"] == {"samples": saliency.SAMPLES, "noise": saliency.NOISE}
 
 

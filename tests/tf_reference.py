@@ -10,7 +10,8 @@ import tensorflow as tf
 
 
 class Reference:
-    """The network of model_dir at checkpoint tag: layers(inputs) and why(inputs, classes)."""
+    """The network of model_dir at checkpoint tag: layers(inputs), why(inputs, classes), relu_masks(inputs),
+    conv2_preactivation(h_pool1)."""
 
     def __init__(self, model_dir, tag):
         with open(os.path.join(model_dir, "run.json"), encoding="utf-8") as f:
@@ -30,6 +31,9 @@ class Reference:
             h_fc1 = tf.nn.relu(tf.matmul(tf.reshape(h_pool2, [-1, w["W_fc1"].shape[0]]), w["W_fc1"]) + w["b_fc1"])
             logits = tf.matmul(h_fc1, w["W_fc2"]) + w["b_fc2"]
             self.outputs = [h_conv1, h_pool1, h_conv2, h_pool2, tf.nn.softmax(logits)]
+            # h_conv2 before its ReLU, of an h_pool1 fed in (circuits: what zeroing an input changes)
+            self.pooled = tf.compat.v1.placeholder(tf.float32, [None, 14, 14, w["W_conv2"].shape[2]])
+            self.z = tf.nn.conv2d(self.pooled, w["W_conv2"], 1, "SAME") + w["b_conv2"]
             self.fc1 = h_fc1
             logit = tf.reduce_sum(logits * tf.one_hot(self.cls, w["b_fc2"].shape[0]))
             g_x, g_pool1, g_conv2 = tf.gradients(logit, [self.x, h_pool1, h_conv2])
@@ -54,6 +58,10 @@ class Reference:
         """The page's why() as TensorFlow gives it: |d logit / d x|, HiResCAM on h_pool1 and h_conv2
         (positive part, 196 each), h_conv2's channels' contributions; and input, d logit / d x itself."""
         return self.session.run(self.why_ops, {self.x: np.asarray(inputs, np.float32), self.cls: classes})
+
+    def conv2_preactivation(self, h_pool1):
+        """h_conv2 before its ReLU for h_pool1 (N, 14, 14, c1) as given."""
+        return self.session.run(self.z, {self.pooled: h_pool1})
 
     def close(self):
         self.session.close()

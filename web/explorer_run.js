@@ -121,6 +121,10 @@
   X.summaryText = () => T(S.run.summary[0], S.run.summary[1]); // 6_run.js's summary: [English, Japanese]
 
   X.showTexts = function () {
+    for (const e of document.querySelectorAll("[data-field]")) { // what a place of a layer sees: its receptive field
+      const field = X.layer(e.dataset.field)[3];
+      e.textContent = field + "x" + field;
+    }
     $("draw").title = T("draw a digit here, or drop a photo of one", "ここに数字を描く（写真をドロップしても）");
     $("photo").parentElement.title = T("a photo of a digit: or drop it on the pad", "数字の写真：パッドにドロップしても");
     $("channel-close").title = T("close", "閉じる");

@@ -18,7 +18,7 @@ def receptive_field(layer):
     size, stride, offset = 1, 1, 0
     op = layer.op
     while op.type != "Reshape":  # x_image = tf.reshape(x, ...) is where the image comes in
-        if op.type in ("Conv2D", "MaxPool"):
+        if op.type in ("Conv2D", "MaxPool", "AvgPool"):
             if op.type == "Conv2D":
                 kernel = op.inputs[1].shape[0]
             else:

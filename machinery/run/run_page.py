@@ -19,6 +19,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
+from machinery.analyses.receptive_fields import receptive_field
 from machinery.analyses.saliency import NOISE, SAMPLES
 from machinery.pictures.pages import save_text, write_explorer
 from machinery.run.callbacks import Callback
@@ -99,8 +100,8 @@ def page_data(data):
 
 
 def page_layers(layers):
-    """cnn.LAYERS as the page draws them: [[name, side, channels]]."""
-    return [[name, int(layer.shape[1]), int(layer.shape[3])] for name, layer in layers]
+    """cnn.LAYERS as the page draws them: [[name, side, channels, the side of its receptive field]]."""
+    return [[name, int(layer.shape[1]), int(layer.shape[3]), int(receptive_field(layer)[0])] for name, layer in layers]
 
 
 # What 4.py's 4_channels.npz holds for the page (an older 4.py's, without the circuits: 4.py is to run again)
