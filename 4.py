@@ -20,12 +20,11 @@ import numpy as np
 import tensorflow as tf
 
 from machinery.run import flags
-from machinery.analyses.activation_maximization import channel_patterns, class_models
+from machinery.analyses.activation_maximization import class_models, layer_patterns
 from machinery.analyses.circuits import contributions, ranked_inputs, shares
 from machinery.pictures.drawing import channel_rows, circuit_rows, enlarge, filters_to_images, heat_maps, save_sheet
 from machinery.pictures.pages import write_page
-from machinery.analyses.receptive_fields import (centre_fields, channel_maxima, receptive_field, top_images,
-                                                 top_patches)
+from machinery.analyses.receptive_fields import channel_maxima, receptive_field, top_images, top_patches
 from tools import save_atomically, save_image
 
 args = flags.parse_args(__doc__, steps=True, ascent=True, model=True)
@@ -33,15 +32,6 @@ from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags 
 
 CHANNEL_LAYERS = [("h_conv1", h_conv1), ("h_conv2", h_conv2)]
 MNIST = DATA["format"] == "MNIST"  # else another data set: its classes' names where the article's digits were
-# Jitter (pixels) in the patterns' ascent: none for h_conv1, whose small field (5x5) it would blur; h_conv2's
-# (14x14) is large enough for it to remove the pixel noise, as it does in the literature.
-JITTER = {"h_conv1": 0, "h_conv2": 1}
-
-
-def patterns_of(sess, name, layer):
-    """Per channel, the patch it answers to most (its unit at the centre of the map), cut to its field."""
-    return centre_fields(channel_patterns(sess, x, layer, args.ascent_steps, JITTER[name]), layer)
-
 
 TOP = 9  # patches per channel
 images = mnist.test.images
@@ -55,7 +45,7 @@ with tf.compat.v1.Session() as sess:
 
     # 各チャンネルが一番強く反応する入力 (the patch each channel answers to most, at the centre of
     # its map, cut to what it sees there: its receptive field), after training
-    patterns = {("after", name): patterns_of(sess, name, layer) for name, layer in CHANNEL_LAYERS}
+    patterns = {("after", name): layer_patterns(sess, x, name, layer, args.ascent_steps) for name, layer in CHANNEL_LAYERS}
     # テスト画像で一番強く反応した場所 (where each channel fires hardest in the test images)
     strongest = channel_maxima(sess, [layer for _, layer in CHANNEL_LAYERS], x, images)
     maxima = {name: maxima for (name, _), (maxima, _, _) in zip(CHANNEL_LAYERS, strongest)}
@@ -77,7 +67,7 @@ with tf.compat.v1.Session() as sess:
 
     # 学習前 (the same patterns for the weights before training)
     restore_model("before")
-    patterns.update({("before", name): patterns_of(sess, name, layer) for name, layer in CHANNEL_LAYERS})
+    patterns.update({("before", name): layer_patterns(sess, x, name, layer, args.ascent_steps) for name, layer in CHANNEL_LAYERS})
 
 # 画像作成 (images)
 for (tag, name), pattern in patterns.items():  # enlarged to about 28 pixels, as 3.py's compare sheets do

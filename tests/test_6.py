@@ -132,26 +132,36 @@ def mutated(repo, tmp_path, mutation):
     return str(path)
 
 
-@pytest.mark.parametrize("mutation", BACKWARD_MUTATIONS)
-def test_a_wrong_backward_pass_is_caught_on_every_digit(explored, tmp_path, mutation):
-    """Each wrong backward pass is outside the bounds of TensorFlow's gradients (along the page's own
-    branches) on every one of 20 test digits, where the right one is inside them on every one."""
+@pytest.fixture(scope="module")
+def right(explored, tmp_path_factory):
+    """The right page's passes on 20 test digits at step 300 and TensorFlow's answers for them, which the
+    wrong pages are held to: (the digits, the page's why, TensorFlow's why along the page's branches,
+    TensorFlow's layers)."""
     repo, _ = explored
     digits, model = cnn.mnist.test.images[:20], os.path.join(repo.path, "model")
-    right = page_passes(repo, 300, digits, tmp_path, "why")
-    _, along_pages = assert_why_is_tensorflows(right, right["masks"], model, "after", digits, right["cls"])
+    why = page_passes(repo, 300, digits, tmp_path_factory.mktemp("right"), "why")
+    _, along_pages = assert_why_is_tensorflows(why, why["masks"], model, "after", digits, why["cls"])
+    expected = tf_layers(model, "after", digits)
+    layers = page_passes(repo, 300, digits, tmp_path_factory.mktemp("right"), "layers")
+    assert not layers_outside(layers["layers"], layers["probabilities"], expected), "the right page is inside the bounds"
+    return digits, why, along_pages, expected
+
+
+@pytest.mark.parametrize("mutation", BACKWARD_MUTATIONS)
+def test_a_wrong_backward_pass_is_caught_on_every_digit(explored, right, tmp_path, mutation):
+    """Each wrong backward pass is outside the bounds of TensorFlow's gradients (along the page's own
+    branches) on every one of 20 test digits, where the right one is inside them on every one (right)."""
+    repo, _ = explored
+    digits, why, along_pages, _ = right
     wrong = page_passes(repo, 300, digits, tmp_path, "why", mutated(repo, tmp_path, BACKWARD_MUTATIONS[mutation]))
-    assert (wrong["cls"] == right["cls"]).all(), "the forward pass is the right one"
+    assert (wrong["cls"] == why["cls"]).all(), "the forward pass is the right one"
     assert outside_bounds(wrong, along_pages) == list(range(len(digits)))
 
 
 @pytest.mark.parametrize("mutation", FORWARD_MUTATIONS)
-def test_a_wrong_forward_pass_is_caught_on_every_digit(explored, tmp_path, mutation):
+def test_a_wrong_forward_pass_is_caught_on_every_digit(explored, right, tmp_path, mutation):
     repo, _ = explored
-    digits = cnn.mnist.test.images[:20]
-    expected = tf_layers(os.path.join(repo.path, "model"), "after", digits)
-    right = page_passes(repo, 300, digits, tmp_path, "layers")
-    assert not layers_outside(right["layers"], right["probabilities"], expected)
+    digits, _, _, expected = right
     wrong = page_passes(repo, 300, digits, tmp_path, "layers", mutated(repo, tmp_path, FORWARD_MUTATIONS[mutation]))
     assert layers_outside(wrong["layers"], wrong["probabilities"], expected) == list(range(len(digits)))
 

@@ -12,34 +12,13 @@ import pytest
 from PIL import Image
 
 import cnn
-from conftest import Repo, once_for_all_workers
 from machinery.run import flags
 from pagetools import LAYER_BOUND, MAP_BOUND, PROBABILITY_BOUND, node, open_page, page_passes, HERE
 from test_tiles import gray_png, training_digits, untile
 from tf_reference import Reference
 
-NETWORK = {"channels": [16, 32], "kernel": 3, "pool": "avg"}
-FLAGS = ["--channels", "16,32", "--kernel", "3", "--pool", "avg"]
+NETWORK = {"channels": [16, 32], "kernel": 3, "pool": "avg"}  # conftest.variant's
 SAID = "16 and 32 channels, 3x3 kernels, average pooling"
-
-
-@pytest.fixture(scope="session")
-def variant(tmp_path_factory):
-    """In a copy of the repository, as a reader would: `1.py` and `3.py --steps 150 --seed 3` on the changed
-    network, 3.py saving in model-variant/; then 4.py, 5.py and 6.py with --model model-variant. Made once for
-    all workers: (the copy, {script: its stdout})."""
-    def make(folder):
-        (folder / "tf-cnn-image").mkdir()
-        repo = Repo(str(folder / "tf-cnn-image"))
-        model = os.path.join(repo.path, "model-variant")
-        said = {"1.py": repo.run("1.py", *FLAGS).stdout,
-                "3.py": repo.run("3.py", "--steps", "150", "--seed", "3", "--model", model, *FLAGS).stdout}
-        for script, args in (("4.py", ["--ascent-steps", "20"]), ("5.py", []), ("6.py", [])):
-            said[script] = repo.run(script, "--model", model, *args).stdout
-        return said
-
-    folder, said = once_for_all_workers(tmp_path_factory, "variant", make)
-    return Repo(str(folder / "tf-cnn-image"), copy=False), said
 
 
 def model_of(repo):

@@ -19,6 +19,8 @@ Every image of a batch climbs its own objective at once: one sess.run per step f
 import numpy as np
 import tensorflow as tf
 
+from machinery.analyses.receptive_fields import centre_fields
+
 STEPS = 200
 STEP = 0.05          # RMS of one step's change, in input units (0..1)
 DECAY = 0.01         # L2 decay towards black, per step
@@ -47,6 +49,17 @@ def channel_patterns(sess, x, layer, steps=STEPS, jitter=JITTER):
         objective = tf.linalg.diag_part(pre_relu[:, h // 2, w // 2, :])
         _gradients[key] = tf.gradients(tf.reduce_sum(objective), x)[0]
     return maximize(sess, x, _gradients[key], layer.shape[-1], steps=steps, jitter=jitter)
+
+
+# Jitter (pixels) in a layer's patterns: none for h_conv1, whose small field it would blur; h_conv2's
+# field is large enough for it to remove the pixel noise, as it does in the literature.
+LAYER_JITTER = {"h_conv1": 0, "h_conv2": 1}
+
+
+def layer_patterns(sess, x, name, layer, steps=STEPS):
+    """4.py's patterns of the layer name (h_conv1 or h_conv2): per channel, the input its unit at the
+    centre of the map answers to most, cut to that unit's receptive field: (channels, size, size)."""
+    return centre_fields(channel_patterns(sess, x, layer, steps, LAYER_JITTER[name]), layer)
 
 
 def class_models(sess, x, logits, feed, steps=STEPS):

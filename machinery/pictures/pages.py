@@ -18,7 +18,8 @@ WEB_DIR = os.path.join(ROOT, "web")  # the pages' style sheet, and 6.html's own 
 PAGES = [("index.html", ("3.py: the layers before and after", "3.py：学習前と学習後の各層")),
          ("4.html", ("4.py: what each channel learned", "4.py：各チャンネルが学習したもの")),
          ("5.html", ("5.py: your own digit", "5.py：あなたの数字")),
-         ("6.html", ("6.py: draw a digit, see every layer", "6.py：数字を描いて各層を見る"))]
+         ("6.html", ("6.py: draw a digit, see every layer", "6.py：数字を描いて各層を見る")),
+         ("7.html", ("7.py: would it learn the same again?", "7.py：もう一度学習したら同じになるか"))]
 NAV_START = '<p class="nav">'  # the line of links between the pages, and the language switch
 SHARED = ("6.html", "pages.css", "lang.js")  # web/'s files that keep their names in images/ (the others: 6_*)
 
