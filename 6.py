@@ -13,6 +13,8 @@ into images/ a page that opens from the file system, with no server and no netwo
   6_run.js             the run: its snapshot steps and their test accuracies, 10 test digits, and
                        4.py's patterns and top patches where 4.py has run for this model
   6_weights_STEP.js    the weights at each snapshot step (W_fc1 as 24-bit integers, a scale per column)
+  6_compare_weights_STEP.js  with --compare DIR, the other run's: the Compare column shows it, its
+                       channels in the order of their matches to this run's (as 7.py matches them)
   6_live.js            what the page reads again and again: here, that the run has ended
 A training run writes the same page as it goes (run_page.py), which this one replaces with the
 finished run's.
@@ -24,10 +26,11 @@ from machinery.run import onednn  # noqa: F401  first of all: TensorFlow's oneDN
 import tensorflow as tf
 
 from machinery.run import flags
+from machinery.run.compare_column import DIGITS, compare_column
 from machinery.run.run_page import page_channels, page_data, page_digits, page_layers, save_weights, write_run
 from tools import IMAGES_DIR
 
-args = flags.parse_args(__doc__, steps=True, model=True)
+args = flags.parse_args(__doc__, steps=True, model=True, compare=True)
 from cnn import *  # noqa: E402,F403  the graph and mnist, built from the flags (flags.config)
 
 # まず学習 (no saved model yet: train first, as 0.py does, which saves it)
@@ -45,13 +48,20 @@ with tf.compat.v1.Session() as sess:
         save_weights(file_name, run["run"], snapshot["step"], sess.run(VARIABLES), IMAGES_DIR, run["network"])
         steps.append({"step": snapshot["step"], "test_accuracy": snapshot["test_accuracy"], "file": file_name,
                       "test_digits": snapshot["test_digits"]})  # on how many test digits: the first N
+    # 比較 (--compare: another run in the Compare column, its channels matched to this run's at its end)
+    if args.compare:
+        restore_model("after")
+        found = sess.run([h_conv1, h_conv2], {x: mnist.test.images[:DIGITS], keep_prob: 1.0})
+        compare = compare_column(IMAGES_DIR, args.compare, DATA, {name: values.reshape(-1, values.shape[-1])
+                                                                  for name, values in zip(("h_conv1", "h_conv2"), found)})
 
 # 4.py のパターン (4.py's patterns, top patches and circuits, where it has run for this model)
 channels = page_channels(os.path.join(IMAGES_DIR, "4_channels.npz"), describe_run(run))
 
 write_run(IMAGES_DIR, {"run": run["run"], "summary": [describe_run(run), describe_run(run, "ja")], "steps": steps,
                        "digits": page_digits(mnist.test.images[:10], mnist.test.labels[:10]), "channels": channels,
-                       "running": False, "layers": page_layers(LAYERS), "data": page_data(DATA)})
+                       "running": False, "layers": page_layers(LAYERS), "data": page_data(DATA),
+                       "model": os.path.basename(os.path.normpath(config.model)) + "/", "compare": args.compare and compare})
 
 size = sum(os.path.getsize(os.path.join(IMAGES_DIR, name)) for name in os.listdir(IMAGES_DIR) if name.startswith("6"))
 print("images/6.html: %d snapshot steps (%s), %s, %.1f MB with its files; open it in a browser"

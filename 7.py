@@ -71,7 +71,8 @@ env = dict(os.environ, **{name: os.environ.get(name, share) for name in
                           ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OPENBLAS_NUM_THREADS")})
 with tempfile.TemporaryDirectory() as folder:
     outs = [os.path.join(folder, "%s.npz" % run) for run in "ab"]
-    workers = [subprocess.Popen([sys.executable, WORKER, out, str(args.digits), str(args.ascent_steps), "--model", model],
+    workers = [subprocess.Popen([sys.executable, WORKER, out, "--digits", str(args.digits), "--grams", "--patterns",
+                                 str(args.ascent_steps), "--model", model],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                for out, model in zip(outs, args.models)]
     for worker, model in zip(workers, args.models):
@@ -79,6 +80,8 @@ with tempfile.TemporaryDirectory() as folder:
         if worker.returncode:
             sys.exit((error.strip().splitlines() or ["error: %s: its worker failed" % model])[-1])
     a, b = (dict(np.load(out)) for out in outs)
+    for run in (a, b):  # the run's facts: its snapshot steps, its summary, its test accuracy
+        run.update(json.loads(str(run.pop("facts"))))
 
 # CKA: each of A's layers against each of B's, after training and against B before
 matrix = [[cka(ga, gb) for gb in b["gram_after"]] for ga in a["gram_after"]]
@@ -86,7 +89,7 @@ before = [[cka(ga, gb) for gb in b["gram_before"]] for ga in a["gram_after"]]
 # 対応するチャンネル (matched channels): one to one, the correlations' sum largest
 matches = {name: matched_channels(channel_correlations(a[name], b[name])) for name in CHANNELS}
 summary = {"models": args.models, "digits": args.digits, "layers": LAYERS, "cka": matrix, "matches": matches,
-           "settling": [{"steps": run["steps"].tolist(), "cka": {name: run["settling"][:, k].tolist() for k, name in enumerate(LAYERS)}}
+           "settling": [{"steps": run["snapshot_steps"], "cka": {name: run["settling"][:, k].tolist() for k, name in enumerate(LAYERS)}}
                         for run in (a, b)],
            "accuracy": [float(a["accuracy"]), float(b["accuracy"])]}
 save_text("7.json", json.dumps(summary, indent=1))
@@ -98,8 +101,8 @@ save_sheet("7_cka.png", cka_sheet([matrix, before], ["A (%s) against B (%s)" % t
 for name in CHANNELS:
     save_sheet("7_matches_%s.png" % name, pairs_sheet(matches[name], (a["patterns_" + name], a["top_" + name]),
                                                       (b["patterns_" + name], b["top_" + name])))
-save_sheet("7_settling.png", settling_chart([("A: " + names[0], a["steps"], a["settling"]),
-                                             ("B: " + names[1], b["steps"], b["settling"])], LAYERS))
+save_sheet("7_settling.png", settling_chart([("A: " + names[0], a["snapshot_steps"], a["settling"]),
+                                             ("B: " + names[1], b["snapshot_steps"], b["settling"])], LAYERS))
 
 diagonal = ", ".join("%s %.2f" % (name, matrix[k][k]) for k, name in enumerate(LAYERS))
 print("CKA, each layer of A against the same layer of B: %s" % diagonal)
@@ -109,8 +112,8 @@ for name in CHANNELS:
 print("accuracy: A %.4f, B %.4f" % tuple(summary["accuracy"]))
 
 own = {name: sum(pair[2] < POOR for pair in matches[name]) for name in CHANNELS}
-write_page("7.html", ("Run A: %s. Run B: %s. Compared on the first %d test images." % (str(a["summary"][0]), str(b["summary"][0]), args.digits),
-                      "学習 A：%s。学習 B：%s。テスト画像の最初の %d 枚で比較。" % (str(a["summary"][1]), str(b["summary"][1]), args.digits)), [
+write_page("7.html", ("Run A: %s. Run B: %s. Compared on the first %d test images." % (a["summary"][0], b["summary"][0], args.digits),
+                      "学習 A：%s。学習 B：%s。テスト画像の最初の %d 枚で比較。" % (a["summary"][1], b["summary"][1], args.digits)), [
     (("CKA: how alike the layers' representations are", "CKA：各層の表現がどれだけ似ているか"), [
         ("7_cka.png", ("Linear CKA (Kornblith et al. 2019) of each layer of run A (rows) against each of run B (columns), 0 to 1, "
                        "each image one example and the layer's whole output its features. Right: the same against B before "

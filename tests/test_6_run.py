@@ -32,12 +32,12 @@ def start_watched_run(repo, steps, seed, gates=None):
 
 
 def test_the_page_follows_a_run_while_it_runs(browser, repo, tmp_path):
-    """The run waits at step 150 until the page has followed it there, and at 280 until the page has
+    """The run waits at step 150 until the page has followed it there, and at 205 until the page has
     stayed where the reader put it while new steps came, then followed it again."""
-    gates = {step: tmp_path / ("gate-%d" % step) for step in (150, 280)}
+    gates = {step: tmp_path / ("gate-%d" % step) for step in (150, 205)}
     for gate in gates.values():
         gate.touch()
-    process, url = start_watched_run(repo, 300, 1, gates)
+    process, url = start_watched_run(repo, 210, 1, gates)
     assert url == "file://" + repo.image("6.html")
     errors = []
     context, view = open_page(browser, url, errors)
@@ -50,11 +50,11 @@ def test_the_page_follows_a_run_while_it_runs(browser, repo, tmp_path):
             line, {childList: true, characterData: true, subtree: true}); }""")
     # At step 150, waiting: the page has its snapshot steps and the weights as they are now (a live step,
     # not a snapshot step), and the Training step column is on that newest step.
-    view.wait_for_function("window.explorer.training().step === 150 && window.explorer.training().steps === 300")
+    view.wait_for_function("window.explorer.training().step === 150 && window.explorer.training().steps === 210")
     assert view.evaluate("window.explorer.training()")["running"]
     view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,150]' && window.explorer.state().step === 150")
     shows(view.locator("#step-label"), "step 150, the weights as they are now, while training$")
-    view.wait_for_function("window.progressTexts.some((t) => /^Training now: step 150 of 300, [\\d.]+ steps\\/s, .+ left/.test(t))")
+    view.wait_for_function("window.progressTexts.some((t) => /^Training now: step 150 of 210, [\\d.]+ steps\\/s, .+ left/.test(t))")
     # The reader moves the slider: it stays there while new steps come, until "Follow the run".
     view.evaluate("window.explorer.setStep(0)")
     gates[150].unlink()
@@ -62,24 +62,24 @@ def test_the_page_follows_a_run_while_it_runs(browser, repo, tmp_path):
     assert view.evaluate("window.explorer.state().step") == 0
     assert view.locator("#follow").is_visible() and view.evaluate("window.explorer.training()")["running"]
     view.evaluate("window.explorer.follow()")
-    # At step 280, waiting: the column on the newest step again, the live one
-    view.wait_for_function("window.explorer.training().step === 280 && window.explorer.steps().includes(280) && "
-                           "window.explorer.state().step === 280")
+    # At step 205, waiting: the column on the newest step again, the live one
+    view.wait_for_function("window.explorer.training().step === 205 && window.explorer.steps().includes(205) && "
+                           "window.explorer.state().step === 205")
     assert view.locator("#follow").is_hidden()
-    gates[280].unlink()
+    gates[205].unlink()
     # The end, without a reload: the finished run, with TensorFlow's numbers for model/'s weights.
     assert process.wait(timeout=600) == 0
     # The page learns of the end at its next poll of 6_live.js, then loads 6_run.js: wait for both.
     view.wait_for_function("!window.explorer.training().running")
-    view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,200,300]'")
-    view.wait_for_function("window.explorer.state().step === 300")
-    shows(view.locator("#run"), "model/: 300 training steps, seed 1, test accuracy ")
+    view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,200,210]'")
+    view.wait_for_function("window.explorer.state().step === 210")
+    shows(view.locator("#run"), "model/: 210 training steps, seed 1, test accuracy ")
     # Play: the column goes through the steps, one a second.
     view.locator("#play").click()
     view.wait_for_function("window.explorer.state().step === 100")
     view.locator("#play").click()  # pause
     view.evaluate("window.explorer.follow()")
-    view.wait_for_function("window.explorer.state().step === 300")
+    view.wait_for_function("window.explorer.state().step === 210")
     digit = cnn.mnist.test.images[7]
     view.evaluate("window.explorer.setInput(%s)" % json.dumps(digit.tolist()))
     state = view.evaluate("window.explorer.state()")

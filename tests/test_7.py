@@ -29,13 +29,16 @@ DIGITS = 1000
 def compared(trained_folder, variant, tmp_path_factory):
     """In a copy of the short training's, `7.py model model-variant`: the article's network (300 steps,
     seed 1) against the changed one of test_variants.py (16 and 32 channels, 3x3 kernels, average
-    pooling; 150 steps, seed 3): {"path": the copy, "json": its 7.json, "stdout": what 7.py printed}."""
+    pooling; 150 steps, seed 3); then `6.py --compare model-variant`: {"path": the copy, "json": its
+    7.json, "stdout": what 7.py printed, "6.py": what 6.py printed}."""
     def make(folder):
         shutil.copytree(trained_folder[0] / "tf-cnn-image", folder / "tf-cnn-image", symlinks=True)
         repo = Repo(str(folder / "tf-cnn-image"), copy=False)
-        said = repo.run("7.py", os.path.join(repo.path, "model"), os.path.join(variant[0].path, "model-variant"),
-                        "--ascent-steps", "20").stdout
-        return {"path": repo.path, "json": json.loads(open(repo.image("7.json"), encoding="utf-8").read()), "stdout": said}
+        other = os.path.join(variant[0].path, "model-variant")
+        said = repo.run("7.py", os.path.join(repo.path, "model"), other, "--ascent-steps", "20").stdout
+        page = repo.run("6.py", "--compare", other).stdout
+        return {"path": repo.path, "json": json.loads(open(repo.image("7.json"), encoding="utf-8").read()), "stdout": said,
+                "6.py": page}
 
     _, made = once_for_all_workers(tmp_path_factory, "compared", make)
     return made
@@ -52,12 +55,13 @@ def layers_of(model, tag):
 
 
 def plain_cka(x, y):
-    """Linear CKA by its formula: HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), K = X X', H = I - 11'/n, in float64."""
+    """Linear CKA by its formula: HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), K = X X' in float64, HSIC(K, L) =
+    tr(K H L H) with H = I - 11'/n, which is the sum of HKH * HLH: each Gram matrix's rows and columns
+    centred, their elements' products summed."""
     x, y = (np.asarray(v, np.float64).reshape(len(v), -1) for v in (x, y))
-    h = np.eye(len(x)) - 1.0 / len(x)
-    hsic = lambda k, l: np.trace(k @ h @ l @ h)
-    k, l = x @ x.T, y @ y.T
-    return hsic(k, l) / np.sqrt(hsic(k, k) * hsic(l, l))
+    centred = lambda k: k - k.mean(axis=0) - k.mean(axis=1, keepdims=True) + k.mean()
+    k, l = centred(x @ x.T), centred(y @ y.T)
+    return (k * l).sum() / np.sqrt((k * k).sum() * (l * l).sum())
 
 
 def test_7_writes_its_numbers_in_their_form(compared):
@@ -183,3 +187,47 @@ def test_7_refuses_what_it_cannot_compare(compared, pictures, tmp_path, monkeypa
             told = exited.value.code
         assert told.startswith(line), told
     assert (sorted(os.listdir(images)) if os.path.isdir(images) else []) == before, "nothing written"
+
+
+def test_6_compares_with_another_run_its_channels_beside_their_matches(compared, browser):
+    """6.py --compare: the Compare column shows the other run at its own steps, as TensorFlow computes its
+    network; its tiles put each of its channels where its partner is (7.json's matches), the pooling
+    layers as their convolutions; explorer.state() says which model each column shows."""
+    run = json.loads(re.fullmatch(r"explorerRun\((.*)\);\n", open(os.path.join(compared["path"], "images", "6_run.js"),
+                                                                encoding="utf-8").read(), re.S).group(1))
+    other = compared["json"]["models"][1]
+    assert run["model"] == "model/" and run["compare"]["model"] == "model-variant/"
+    assert [s["step"] for s in run["compare"]["steps"]] == [0, 100, 150]
+    for conv, pool, count in (("h_conv1", "h_pool1", 16), ("h_conv2", "h_pool2", 32)):
+        partner = {b: a for a, b, _ in compared["json"]["matches"][conv]}
+        assert run["compare"]["order"][conv] == run["compare"]["order"][pool] == sorted(range(count), key=lambda b: partner[b])
+    errors = []
+    context, view = open_page(browser, "file://" + os.path.join(compared["path"], "images", "6.html"), errors)
+    view.wait_for_function("window.explorer && window.explorer.ready")
+    view.evaluate("window.explorer.ready")
+    assert view.evaluate("window.explorer.compareSteps()") == [0, 100, 150]
+    digit = cnn.mnist.test.images[2]
+    view.evaluate("window.explorer.setInput(%s)" % json.dumps(digit.tolist()))
+    view.locator("#compare-step").fill("2")  # the other run's last step
+    view.wait_for_function("window.explorer.state().compare.step === 150")
+    state = view.evaluate("window.explorer.state()")
+    assert state["models"] == {"main": "model/", "compare": "model-variant/"} and state["step"] == 300
+    reference = Reference(other, "after")
+    theirs = reference.layers(digit[None])
+    reference.close()
+    for name, layer in zip(["h_conv1", "h_pool1", "h_conv2", "h_pool2"], theirs[:4]):
+        assert np.abs(np.array(state["compare"]["layers"][name]) - layer.ravel()).max() <= 2e-5 * np.abs(layer).max(), name
+        # the tile: place p shows the other run's channel order[p]
+        shown = view.evaluate("""(id) => { const c = document.getElementById(id), copy = document.createElement("canvas");
+            [copy.width, copy.height] = [c.width, c.height]; const g = copy.getContext("2d"); g.drawImage(c, 0, 0);
+            return Array.from(g.getImageData(0, 0, c.width, c.height).data).filter((v, i) => i % 4 === 0); }""", "compare-" + name)
+        side, channels = layer.shape[1], layer.shape[3]
+        shown = np.array(shown).reshape(((channels - 1) // 8 + 1) * (side + 1) - 1, 8 * (side + 1) - 1)
+        for place, channel in enumerate(run["compare"]["order"][name]):
+            top, left = (place // 8) * (side + 1), (place % 8) * (side + 1)
+            cell = shown[top:top + side, left:left + side].astype(int)
+            expected = np.clip(layer[0, :, :, channel] * 255, 0, 255).astype(int)
+            assert np.abs(cell - expected).max() <= 1, (name, place, channel)  # (a value at a whole number's edge)
+    assert state["compare"]["probabilities"] == pytest.approx(theirs[4][0].tolist(), abs=2e-5)
+    context.close()
+    assert not errors, errors

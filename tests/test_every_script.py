@@ -17,7 +17,7 @@ from conftest import ROOT, run_page_files
 EVERY = {"-h", "--data DIR", "--model DIR", "--channels C1,C2", "--kernel K", "--pool {max,avg}"}
 TRAINS = EVERY | {"--steps N", "--logdir DIR", "--bf16", "--seed N"}
 FLAGS = {"0.py": TRAINS, "1.py": EVERY, "2.py": EVERY | {"--seed N"}, "3.py": TRAINS,
-         "4.py": TRAINS | {"--ascent-steps N"}, "5.py": TRAINS | {"IMAGE ..."}, "6.py": TRAINS}
+         "4.py": TRAINS | {"--ascent-steps N"}, "5.py": TRAINS | {"IMAGE ..."}, "6.py": TRAINS | {"--compare DIR"}}
 
 
 @pytest.mark.parametrize("script", sorted(FLAGS))

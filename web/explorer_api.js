@@ -12,17 +12,26 @@
     // one of steps(); resolves when its layers are drawn (the column stops following)
     setStep(step) { return X.setStep("main", step); },
     steps() { return S.run.steps.map((s) => s.step); }, // the snapshot steps, and the live one while there is one
+    compareSteps() { return X.stepsOf("compare").map((s) => s.step); }, // the Compare column's: the other run's with --compare
     training() { // the run's last known step and its total; running false once it has ended or stopped
       if (!S.training) return {running: S.run.running, step: S.run.running ? 0 : this.steps().pop(), steps: null};
       return {running: S.training.running, step: S.training.step, steps: S.training.steps};
     },
     follow() { X.follow(); }, // the Training step column back to following the run
-    state() { // the main column: the input (and the photo it came from), the four layers (NHWC, one image), h_fc1 and the probabilities
-      const {step, layers} = X.views.main;
-      const out = {};
-      for (const [name] of S.run.layers) out[name] = Array.from(layers[name]);
-      return {step, input: Array.from(S.input), drawn: S.drawn, photo: S.photo, layers: out, h_fc1: Array.from(layers.h_fc1),
-              probabilities: layers.probabilities.slice()};
+    // The main column: the input (and the photo it came from), the four layers (NHWC, one image), h_fc1 and
+    // the probabilities; models: the model folder each column shows; compare: the Compare column's step,
+    // layers and probabilities.
+    state() {
+      const column = (name) => {
+        const {step, layers} = X.views[name] || {layers: {}};
+        const out = {};
+        for (const [layer] of X.layersOf(name)) out[layer] = layers[layer] && Array.from(layers[layer]);
+        return {step, layers: out, h_fc1: layers.h_fc1 && Array.from(layers.h_fc1),
+                probabilities: layers.probabilities && layers.probabilities.slice()};
+      };
+      return Object.assign(column("main"), {input: Array.from(S.input), drawn: S.drawn, photo: S.photo,
+                                            models: {main: X.modelOf("main"), compare: X.modelOf("compare")},
+                                            compare: column("compare")});
     },
     timings() { return X.timings.slice(); }, // ms of each render that ran the network
     // Why the Training step column answers as it does, for its input and step: the gradient of the
@@ -31,8 +40,8 @@
     // row-major), and h_conv2's 64 channels' contributions to the logit, largest first.
     // Also smoothgrad: the SmoothGrad map the page shows once the pen rests (null until then).
     why(cls) {
-      const {step, layers, answer, why: shown} = X.views.main;
-      const why = network.backward(S.weights[step], layers, cls === undefined ? answer : cls);
+      const {layers, answer, why: shown} = X.views.main;
+      const why = network.backward(X.views.main.w, layers, cls === undefined ? answer : cls);
       const smooth = shown && shown.cls === why.cls && shown.smooth;
       return {cls: why.cls, saliency: Array.from(why.saliency), smoothgrad: smooth ? Array.from(smooth) : null,
               hirescam: {h_pool1: Array.from(why.hirescam.h_pool1), h_conv2: Array.from(why.hirescam.h_conv2)},

@@ -27,6 +27,7 @@ window.Explorer = (function () {
   X.state = {
     run: null, // what 6_run.js gives: {run, summary, steps: [{step, test_accuracy, test_digits, file, live}], digits, channels, layers, data, smoothgrad, running}
     weights: {}, // step -> decoded weights, once loaded
+    compareWeights: {}, // the same of the other run the Compare column shows (6.py --compare), if any
     input: new Float32Array(784), // the network's input, row-major, as x
     drawn: false, // the pad holds a drawing (not only a test digit or a photo)
     photo: null, // the name of the photo on the pad (drawn over or not); null after Clear or a test digit
@@ -55,8 +56,16 @@ window.Explorer = (function () {
   const paper = () => (X.readerImage().steps === "picture" ? X.readerImage().paper : 0);
   X.paper = () => "rgb(" + [paper(), paper(), paper()] + ")";
   X.ink = () => (paper() > 127 ? "#000" : "#fff");
-  X.layer = (name) => S.run.layers.find(([n]) => n === name); // [name, side, channels], as cnn.LAYERS
-  X.indexOf = (entry) => S.run.steps.findIndex((s) => s.step === entry.step && !s.live === !entry.live);
+  // The run a column shows: the page's own, or in the Compare column the other run of 6.py --compare
+  const other = (column) => column === "compare" && S.run.compare;
+  X.stepsOf = (column) => (other(column) ? S.run.compare.steps : S.run.steps);
+  X.weightsOf = (column) => (other(column) ? S.compareWeights : S.weights);
+  X.layersOf = (column) => (other(column) ? S.run.compare.layers : S.run.layers);
+  X.modelOf = (column) => (other(column) ? S.run.compare.model : S.run.model);
+  X.orderOf = (column, name) => (other(column) ? S.run.compare.order[name] : null); // its channels' order in the tiles
+  // [name, side, channels, field], as cnn.LAYERS, of the column's run
+  X.layer = (name, column = "main") => X.layersOf(column).find(([n]) => n === name);
+  X.indexOf = (entry, column = "main") => X.stepsOf(column).findIndex((s) => s.step === entry.step && !s.live === !entry.live);
 
   // --- data ---
 
@@ -71,19 +80,21 @@ window.Explorer = (function () {
     });
   };
 
-  const waiting = {}; // step -> promise of its weights
-  X.load = function (step) {
-    if (!waiting[step]) {
-      const entry = S.run.steps.find((s) => s.step === step);
+  const waiting = {main: {}, compare: {}}; // step -> promise of its weights, for the column's run
+  X.load = function (step, column = "main") {
+    const which = other(column) ? "compare" : "main";
+    if (!waiting[which][step]) {
+      const entry = X.stepsOf(column).find((s) => s.step === step);
       if (!entry) return Promise.reject(new Error("no snapshot at step " + step));
       // The live weights' file is replaced as the run goes on: its step in the address, to read it anew.
-      waiting[step] = X.script(entry.live ? entry.file + "?step=" + step : entry.file).then(() => S.weights[step]);
+      waiting[which][step] = X.script(entry.live ? entry.file + "?step=" + step : entry.file).then(() => X.weightsOf(column)[step]);
     }
-    return waiting[step];
+    return waiting[which][step];
   };
 
-  window.explorerWeights = function (step, data, runId) {
-    if (runId === S.run.run) S.weights[step] = network.decodeWeights(data); // never another run's
+  window.explorerWeights = function (step, data, runId) { // never another run's than the two the page shows
+    if (runId === S.run.run) S.weights[step] = network.decodeWeights(data);
+    else if (S.run.compare && runId === S.run.compare.run) S.compareWeights[step] = network.decodeWeights(data);
   };
 
   // --- actions: the only writers of the state; each draws the page anew (X.render) ---
@@ -103,12 +114,12 @@ window.Explorer = (function () {
   // which a live step needs); by the reader's hand, the Training step column stops following the run.
   // Resolves when its weights are here and it is drawn.
   X.setStep = function (column, step, byReader = true, entry = null) {
-    entry = entry || S.run.steps.find((s) => s.step === step);
+    entry = entry || X.stepsOf(column).find((s) => s.step === step);
     if (!entry) return Promise.reject(new Error("no snapshot at step " + step));
     S.steps[column] = entry;
     if (column === "main" && byReader) S.following = false;
     X.render();
-    return X.load(entry.step).then(() => X.render(), () => {}); // another run's files: the page keeps what it had
+    return X.load(entry.step, column).then(() => X.render(), () => {}); // another run's files: the page keeps what it had
   };
 
   X.follow = function () { // the Training step column back to the newest step, and on it as new ones come
@@ -144,7 +155,7 @@ window.Explorer = (function () {
   // moves to the newest.
   X.setRunSteps = function (entries) {
     const steps = entries.slice();
-    for (const column of S.following ? ["compare"] : ["main", "compare"]) {
+    for (const column of (S.following ? ["compare"] : ["main", "compare"]).filter((c) => !other(c))) {
       const shown = S.steps[column];
       if (shown && !steps.some((t) => t.step === shown.step && !t.live === !shown.live)) steps.push(shown);
     }
@@ -153,7 +164,7 @@ window.Explorer = (function () {
     if (!S.steps.compare && steps.length) S.steps.compare = steps[0];
     if ((S.following || !S.steps.main) && steps.length) S.steps.main = steps[steps.length - 1];
     X.render();
-    for (const column of ["main", "compare"]) if (S.steps[column]) X.load(S.steps[column].step).then(() => X.render(), () => {});
+    for (const column of ["main", "compare"]) if (S.steps[column]) X.load(S.steps[column].step, column).then(() => X.render(), () => {});
   };
 
   // 6_live.js's word of this run (or of another, newer, one), as it came: the run's progress.
@@ -174,7 +185,7 @@ window.Explorer = (function () {
     }
     S.run = run;
     S.watched = run.running;
-    S.steps = {main: run.steps[run.steps.length - 1] || null, compare: run.steps[0] || null};
+    S.steps = {main: run.steps[run.steps.length - 1] || null, compare: X.stepsOf("compare")[0] || null};
   };
 
   return X;

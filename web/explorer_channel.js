@@ -8,12 +8,13 @@
 
   // The channel under a click on a layer's tile (none on a gap).
   X.pick = function (e, name, column) {
-    const [, side] = X.layer(name);
+    const [, side, channels] = X.layer(name, column), order = X.orderOf(column, name);
     const canvas = e.currentTarget;
     const x = Math.floor(e.offsetX * canvas.width / canvas.clientWidth);
     const y = Math.floor(e.offsetY * canvas.height / canvas.clientHeight);
     if (x % (side + 1) === side || y % (side + 1) === side) return; // a gap
-    X.select({name, c: Math.floor(y / (side + 1)) * X.COLS + Math.floor(x / (side + 1)), column});
+    const place = Math.floor(y / (side + 1)) * X.COLS + Math.floor(x / (side + 1));
+    if (place < channels) X.select({name, c: order ? order[place] : place, column}); // (an empty cell of the last row: none)
   };
 
   // The panel of the selected channel (S.selected), for its column's input and step; hidden without one.
@@ -21,9 +22,10 @@
     $("channel").hidden = !S.selected;
     if (!S.selected || !X.views[S.selected.column]) return;
     const {name, c, column} = S.selected;
-    const [, side, channels] = X.layer(name);
+    const [, side, channels] = X.layer(name, column);
     const {step, layers} = X.views[column];
-    $("channel-title").textContent = name + T(", channel " + c + ", at step " + step, "、チャンネル " + c + "、ステップ " + step);
+    $("channel-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") + name +
+      T(", channel " + c + ", at step " + step, "、チャンネル " + c + "、ステップ " + step);
     const body = $("channel-body");
     body.replaceChildren();
     // A figure of pictures (gray, width, height), each css pixels wide, with one caption.
@@ -44,7 +46,7 @@
     if (name === "h_conv2") X.showCircuit(body, column, c); // what it is made of (explorer_circuit.js)
     if (name === "h_conv1") X.showFilterOverPatch(body, column, c);
     const conv = name.replace("pool", "conv"); // a pooling channel shows its convolution's channel
-    const found = S.run.channels && S.run.channels[conv];
+    const found = !X.orderOf(column, conv) && S.run.channels && S.run.channels[conv]; // (4.py's, of the page's own run)
     if (found) {
       const size = found.size, bytes = network.bytes(found.patterns);
       add([[bytes.subarray(c * size * size, (c + 1) * size * size), size, size]], 112,

@@ -103,7 +103,7 @@
       list.appendChild(row);
     });
     body.appendChild(list);
-    const found = S.run.channels && S.run.channels.h_conv2;
+    const found = !X.orderOf(column, "h_conv2") && S.run.channels && S.run.channels.h_conv2; // (the page's own run's)
     if (found && found.inputs) {
       const usual = found.inputs.slice(c * c1, c * c1 + 4).map((i, k) => "#" + i + " " + found.contributions[c * c1 + k].toFixed(2));
       const p = document.createElement("p");

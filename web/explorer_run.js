@@ -11,12 +11,12 @@
   // sets its column's step.
   X.showSteps = function () {
     for (const column of ["main", "compare"]) {
-      const slider = $(SLIDERS[column]), s = S.steps[column];
-      slider.max = Math.max(S.run.steps.length - 1, 0);
-      slider.value = s ? Math.max(X.indexOf(s), 0) : 0;
-      slider.disabled = S.run.steps.length === 0;
-      $(LABELS[column]).textContent = s ? T("step ", "ステップ ") + X.number(s.step) + T(", ", "、") + X.accuracyText(s)
-        : T("waiting for the weights before training", "学習前の重みを待っています");
+      const slider = $(SLIDERS[column]), s = S.steps[column], steps = X.stepsOf(column);
+      slider.max = Math.max(steps.length - 1, 0);
+      slider.value = s ? Math.max(X.indexOf(s, column), 0) : 0;
+      slider.disabled = steps.length === 0;
+      $(LABELS[column]).textContent = s ? (S.run.compare ? X.modelOf(column) + " " : "") + T("step ", "ステップ ") +
+        X.number(s.step) + T(", ", "、") + X.accuracyText(s, column) : T("waiting for the weights before training", "学習前の重みを待っています");
     }
     $("follow").hidden = S.following || !S.run.running;
     $("play").disabled = S.run.steps.length < 2;
@@ -156,7 +156,7 @@
     if (S.run) return X.setRun(run); // the run has ended: the finished run
     X.setRun(run);
     for (const column of ["main", "compare"]) {
-      $(SLIDERS[column]).addEventListener("input", () => X.setStep(column, S.run.steps[Number($(SLIDERS[column]).value)].step));
+      $(SLIDERS[column]).addEventListener("input", () => X.setStep(column, X.stepsOf(column)[Number($(SLIDERS[column]).value)].step));
     }
     $("follow").addEventListener("click", () => X.follow());
     $("play").addEventListener("click", X.play);
@@ -177,11 +177,12 @@
     document.addEventListener("langchange", X.showTexts);
     X.startFrom(Array.from(network.bytes(S.run.digits[0].pixels), (v) => v / 255));
     if (S.run.steps.length) {
-      const first = S.run.steps[0].step, final = S.run.steps[S.run.steps.length - 1].step;
-      Promise.all([X.load(first), X.load(final)]).then(() => {
+      const final = S.run.steps[S.run.steps.length - 1].step, first = X.stepsOf("compare")[0].step;
+      Promise.all([X.load(final), X.load(first, "compare")]).then(() => {
         X.render();
         // The other steps, one after another, so that the sliders answer at once later.
-        S.run.steps.reduce((chain, s) => chain.then(() => X.load(s.step)), Promise.resolve());
+        const all = S.run.steps.map((s) => [s.step, "main"]).concat(S.run.compare ? S.run.compare.steps.map((s) => [s.step, "compare"]) : []);
+        all.reduce((chain, [step, column]) => chain.then(() => X.load(step, column)), Promise.resolve());
       });
     }
     X.poll();

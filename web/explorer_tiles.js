@@ -22,13 +22,15 @@
 
   // tools.save_image's tile of one layer (HWC, side x side x channels): channel c at row c / 8,
   // column c % 8, each cell side + 1 pixels with the gap after it, the last gaps cut; every value
-  // times 255, clipped to 0..255 and truncated, as channels_to_images and np.uint8 make it.
-  X.tile = function (layer, side, channels) {
+  // times 255, clipped to 0..255 and truncated, as channels_to_images and np.uint8 make it. With order,
+  // the cell of place p shows channel order[p] (another run's channels beside their matches).
+  X.tile = function (layer, side, channels, order = null) {
     const rows = Math.floor((channels - 1) / X.COLS) + 1;
     const width = X.COLS * (side + 1) - 1, height = rows * (side + 1) - 1;
     const gray = new Uint8ClampedArray(width * height).fill(X.GAP);
-    for (let c = 0; c < channels; c++) {
-      const top = Math.floor(c / X.COLS) * (side + 1), left = (c % X.COLS) * (side + 1);
+    for (let p = 0; p < channels; p++) {
+      const c = order ? order[p] : p;
+      const top = Math.floor(p / X.COLS) * (side + 1), left = (p % X.COLS) * (side + 1);
       for (let y = 0; y < side; y++) {
         for (let x = 0; x < side; x++) {
           const v = layer[(y * side + x) * channels + c] * 255;
@@ -69,9 +71,10 @@
   // "test accuracy 0.9652 on the first 1,000 test digits": while training, a snapshot's accuracy is
   // measured on the first 1,000 test digits; the last step's on all of them (the article's line).
   // A live step's weights are those training had then, between two snapshot steps: no test accuracy.
-  X.accuracyText = function (s) {
+  X.accuracyText = function (s, column = "main") {
     if (s.live) return T("the weights as they are now, while training", "学習中の今の重み");
-    const all = S.run.running ? S.run.data.test_images : S.run.steps[S.run.steps.length - 1].test_digits;
+    const steps = X.stepsOf(column);
+    const all = S.run.running && column === "main" ? S.run.data.test_images : steps[steps.length - 1].test_digits;
     const accuracy = s.test_accuracy.toFixed(4), digits = X.number(s.test_digits);
     const what = X.mnist() ? " test digits" : " test images";
     return s.test_digits < all
@@ -83,11 +86,12 @@
 
   X.showColumn = function (column) {
     const {step, layers} = X.views[column];
-    const entry = S.run.steps.find((s) => s.step === step);
-    $(column + "-title").textContent = T("step ", "ステップ ") + step + (entry ? T(" (", "（") + X.accuracyText(entry) + T(")", "）") : "");
-    for (const [name, side, channels] of S.run.layers) {
+    const entry = X.stepsOf(column).find((s) => s.step === step);
+    $(column + "-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") + T("step ", "ステップ ") + step +
+      (entry ? T(" (", "（") + X.accuracyText(entry, column) + T(")", "）") : "");
+    for (const [name, side, channels] of X.layersOf(column)) {
       const canvas = $(column + "-" + name);
-      const t = X.tile(layers[name], side, channels);
+      const t = X.tile(layers[name], side, channels, X.orderOf(column, name));
       X.paint(canvas, t.gray, t.width, t.height);
       const zoom = 2 * Math.max(1, Math.floor(28 / side)); // drawing.layer_tile's, twice again
       canvas.style.width = t.width * zoom + "px"; // its height follows (explorer.css may make it smaller)
@@ -116,7 +120,7 @@
     X.paint($("input"), Array.from(S.input, (v) => Math.round(255 * v)), 28, 28);
     let computed = false;
     for (const column of ["main", "compare"]) {
-      const entry = S.steps[column], w = entry && S.weights[entry.step];
+      const entry = S.steps[column], w = entry && X.weightsOf(column)[entry.step];
       if (!w) continue; // drawn when its weights have come
       const asked = explain ? S.asked : undefined, shown = X.views[column];
       if (!shown || shown.w !== w || shown.input !== S.input || shown.asked !== asked) {

@@ -62,7 +62,7 @@
       for (const column of ["main", "compare"]) {
         const v = X.views[column];
         if (!v || !v.why || v.why.smooth) continue; // (a column that kept its view has its map)
-        const w = S.weights[v.step], random = gaussian(0), sum = new Float64Array(784);
+        const w = v.w, random = gaussian(0), sum = new Float64Array(784);
         let k = 0;
         const chunk = () => {
           if (mine !== generation || X.views[column] !== v) return; // the pen moved on
@@ -110,7 +110,8 @@
   X.showWhy = function (column) {
     const {step, layers, answer, why} = X.views[column];
     const p = layers.probabilities, cls = why ? why.cls : answer;
-    $(column + "-why-title").textContent = (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較：")) +
+    $(column + "-why-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") +
+      (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較：")) +
       step + T(": it says ", "：答え ") + X.className(answer) + T(" (", "（") + Math.round(100 * p[answer]) + T("%)", "%）") +
       (why ? (cls === answer ? T(". Why " + X.className(cls) + "?", "。なぜ " + X.className(cls) + "？") :
         T(". Why not " + X.className(cls) + "? (" + (100 * p[cls]).toFixed(1) + "%)",

@@ -55,3 +55,11 @@ def matched_channels(r):
     rows, cols = linear_sum_assignment(r, maximize=True)
     pairs = [[int(a), int(b), float(r[a, b])] for a, b in zip(rows, cols)]
     return sorted(pairs, key=lambda pair: (-pair[2], pair[0]))
+
+
+def partner_order(pairs, count):
+    """The other run's count channels in the order of their partners in pairs (matched_channels'):
+    its partner of channel 0 first, then of 1, ...; its channels without one (the larger layer's) after,
+    in their own order. So that where two tiles show one channel each, the same one stands in each."""
+    partner = {b: a for a, b, _ in pairs}
+    return sorted(range(count), key=lambda b: (partner.get(b, float("inf")), b))

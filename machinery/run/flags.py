@@ -26,10 +26,10 @@ def config():
     return _parsed
 
 
-def parse_args(description, steps=False, seed=True, images=False, ascent=False, model=False):
+def parse_args(description, steps=False, seed=True, images=False, ascent=False, model=False, compare=False):
     """The script's flags (args), its configuration as args.config; model: a script that reads a model
     folder (and trains one first where there is none): by default the data and the network are the ones
-    it was trained with.
+    it was trained with; compare: 6.py's --compare.
 
     Call it before `from cnn import *`: cnn.py builds the network from config(), what this returns.
     """
@@ -62,6 +62,10 @@ def parse_args(description, steps=False, seed=True, images=False, ascent=False, 
                             help="train in bfloat16 where the CPU has it (AVX512_BF16 or AMX): oneDNN's mixed "
                                  "precision, the variables and Adam in float32; about 1.5 times as fast "
                                  "(default: float32, as the article)")
+    if compare:
+        parser.add_argument("--compare", metavar="DIR",
+                            help="another model folder of the same data: the Compare column shows its run, its channels "
+                                 "in the order of their matches to this model's (7.py's; default: this run's steps)")
     if ascent:
         parser.add_argument("--ascent-steps", type=int, default=200, metavar="N",
                             help="steps of gradient ascent for the patterns and class models (default: %(default)s)")

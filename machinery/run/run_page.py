@@ -140,9 +140,9 @@ def write_run(folder, run, live=None):
                     "6_live.js": "explorerLive(%s);\n" % json.dumps(live)}, folder)
     # Weights of no step of this run (an earlier run's, the last live ones) go: the page's files
     # stay those of one run, and within the budget.
-    keep = {s["file"] for s in run["steps"]}
+    keep = {s["file"] for s in run["steps"] + (run.get("compare") or {"steps": []})["steps"]}
     for name in os.listdir(folder):
-        if re.fullmatch(r"6_weights_.*\.js", name) and name not in keep:
+        if re.fullmatch(r"6_(compare_)?weights_.*\.js", name) and name not in keep:
             os.remove(os.path.join(folder, name))
 
 
@@ -170,7 +170,8 @@ class RunPage(Callback):
     def on_train_begin(self, logs):
         net, seed, started = self.net, logs["seed"], logs["started"]
         self.steps, self.step = logs["steps"], 0
-        self.run = {"run": logs["run"], "steps": [], "channels": None, "running": True,
+        self.run = {"run": logs["run"], "steps": [], "channels": None, "running": True, "compare": None,
+                    "model": os.path.basename(os.path.normpath(net.config.model)) + "/",
                     "summary": ("training now: %d steps, %s, started %s" % (self.steps, seed_words(seed), started),
                                 "学習中：%d ステップ、%s、開始 %s" % (self.steps, seed_words(seed, "ja"), started)),
                     "digits": page_digits(net.mnist.test.images[:10], net.mnist.test.labels[:10]),
