@@ -112,8 +112,9 @@ for name in CHANNELS:
 print("accuracy: A %.4f, B %.4f" % tuple(summary["accuracy"]))
 
 own = {name: sum(pair[2] < POOR for pair in matches[name]) for name in CHANNELS}
-write_page("7.html", ("Run A: %s. Run B: %s. Compared on the first %d test images." % (a["summary"][0], b["summary"][0], args.digits),
-                      "学習 A：%s。学習 B：%s。テスト画像の最初の %d 枚で比較。" % (a["summary"][1], b["summary"][1], args.digits)), [
+digits = format(args.digits, ",")  # 1,000, as the pages write numbers
+write_page("7.html", ("Run A: %s. Run B: %s. Compared on the first %s test images." % (a["summary"][0], b["summary"][0], digits),
+                      "学習 A：%s。学習 B：%s。テスト画像の最初の %s 枚で比較。" % (a["summary"][1], b["summary"][1], digits)), [
     (("CKA: how alike the layers' representations are", "CKA：各層の表現がどれだけ似ているか"), [
         ("7_cka.png", ("Linear CKA (Kornblith et al. 2019) of each layer of run A (rows) against each of run B (columns), 0 to 1, "
                        "each image one example and the layer's whole output its features. Right: the same against B before "
