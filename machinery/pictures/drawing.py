@@ -133,10 +133,11 @@ def circuit_rows(patterns, inputs, W, order, shares, exciting=4, inhibiting=2):
 
     patterns (J, s, s) and inputs (I, t, t) in [0, 1]; order and shares (J, I), as circuits.ranked_inputs.
     """
-    zoom, big = 8, ROW_ZOOM * 2
+    k = W.shape[0]  # the kernels' side (the article's 5), each drawn 40 pixels a side as the inputs' patterns
+    zoom, big = max(1, 40 // k), ROW_ZOOM * 2
     font = ImageFont.load_default(size=11)
-    side, cell = patterns.shape[1] * big, 2 * 5 * zoom + 2
-    height = max(side, 5 * zoom + 14)
+    side, cell = patterns.shape[1] * big, 2 * k * zoom + 2
+    height = max(side, k * zoom + 14)
     x0 = PAD + 28 + side + 3 * PAD
     xs = [x0 + k * (cell + PAD) + (2 * PAD if k >= exciting else 0) for k in range(exciting + inhibiting)]
     top = PAD + TITLE_HEIGHT + 4
@@ -153,12 +154,12 @@ def circuit_rows(patterns, inputs, W, order, shares, exciting=4, inhibiting=2):
         shown = list(order[j, :exciting]) + list(order[j, ::-1][:inhibiting][::-1])
         scale = max(np.abs(W[:, :, i, j]).max() for i in shown)
         for x, i in zip(xs, shown):
-            sheet.paste(gray(inputs[i], zoom * 5 // inputs.shape[1]), (x, y))
+            sheet.paste(gray(inputs[i], max(1, zoom * k // inputs.shape[1])), (x, y))
             kernel = Image.fromarray(enlarge(kernel_colours(W[:, :, i, j], scale).transpose(2, 0, 1), zoom).transpose(1, 2, 0))
-            sheet.paste(kernel, (x + 5 * zoom + 2, y))
-            draw.rectangle([x + 5 * zoom + 1, y - 1, x + cell, y + 5 * zoom], outline=(160, 160, 160))  # zero is white
+            sheet.paste(kernel, (x + k * zoom + 2, y))
+            draw.rectangle([x + k * zoom + 1, y - 1, x + cell, y + k * zoom], outline=(160, 160, 160))  # zero is white
             share = shares[j, list(order[j]).index(i)]
-            draw.text((x, y + 5 * zoom + 1), "#%d %+.0f%%" % (i, 100 * share), fill="black", font=font)
+            draw.text((x, y + k * zoom + 1), "#%d %+.0f%%" % (i, 100 * share), fill="black", font=font)
     return np.asarray(sheet)
 
 
