@@ -144,16 +144,18 @@ write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、�
         for name, layer in CHANNEL_LAYERS]),
     (("Circuits: what each h_conv2 channel is made of", "回路：h_conv2 の各チャンネルが何からできているか"), [
         ("4_h_conv2_circuits.png", (
-            "Per h_conv2 channel: its pattern, then the h_pool1 channels that drive it most and the two that hold it "
-            "back most, on average where it fires hardest in its %d top test digits. Each input is shown as its h_conv1 "
-            "channel's pattern beside its %dx%d kernel in W_conv2 (red +, blue -, white 0; one scale per row), with #its "
-            "number and its share of the channel's total positive input. The channel before its ReLU is its bias plus "
-            "these contributions, exactly." % (TOP, K, K),
-            "h_conv2 のチャンネルごとに、そのパターン、続いて、いちばん強く反応した %d 枚のテスト画像のその場所で平均して、"
-            "いちばん強く押し上げる h_pool1 のチャンネルと、いちばん強く抑える 2 つ。入力は、その h_conv1 のチャンネルの"
-            "パターンと W_conv2 の %dx%d のカーネル（赤が +、青が -、白が 0。行ごとに同じ目盛り）で示し、# のあとに番号、"
-            "チャンネルへの正の入力の合計に対する割合を添えています。ReLU の前のチャンネルの値は、バイアスとこれらの寄与の"
-            "和にちょうど等しくなります。" % (TOP, K, K)))]),
+            "Per h_conv2 channel: its pattern, then the 4 h_pool1 channels that drive it most and the 2 that hold it "
+            "back most, each contribution averaged over its %d top test %s, at the place where the channel fires "
+            "hardest in each. Each input is shown as its h_conv1 channel's pattern beside its %dx%d kernel in W_conv2 "
+            "(red +, blue -, white 0; one scale per row), with #its number and its share of the channel's total positive "
+            "input. At each of those places the channel before its ReLU is its bias plus the contributions of all its %d "
+            "inputs, of which the sheet shows 6." % (TOP, "digits" if MNIST else "images", K, K, C1),
+            "h_conv2 のチャンネルごとに、そのパターン、続いて、いちばん強く押し上げる h_pool1 のチャンネル 4 つと、"
+            "いちばん強く抑えるチャンネル 2 つ。寄与は、いちばん強く反応した %d 枚のテスト画像の、それぞれいちばん強く"
+            "反応した場所での値の平均です。入力は、その h_conv1 のチャンネルのパターンと W_conv2 の %dx%d のカーネル"
+            "（赤が +、青が -、白が 0。行ごとに同じ目盛り）で示し、# のあとに番号、チャンネルへの正の入力の合計に対する"
+            "割合を添えています。それらの場所での ReLU 前のチャンネルの値は、バイアスと %d 個すべての入力の寄与の和に"
+            "等しくなります（この図はそのうち 6 個を示します）。" % (TOP, K, K, C1)))]),
     (("Digits: which digits each channel answers to", "数字：各チャンネルがどの数字に反応するか"), [
         ("4_digits.png", ("Per channel (rows) and digit (columns): its strongest response, averaged over the "
                           "test images of that digit, over the layer's average for that digit; each row from its "

@@ -120,5 +120,6 @@ if inputs:
 
     write_page("5.html", ("%s. Per image: what the network answers and why, after and before training." % describe_run(run),
                           "%s。画像ごとに：ネットワークの答えとその理由、学習後と学習前。" % describe_run(run, "ja")),
-               [(("Your digits", "あなたの数字") if DATA["format"] == "MNIST" else ("Your images", "あなたの画像"), sheets)])
+               [(("Your digits", "自分の数字") if DATA["format"] == "MNIST" else ("Your images", "入力した画像"), sheets)],
+               mnist=DATA["format"] == "MNIST")
 sys.exit(1 if failed else 0)

@@ -4,6 +4,7 @@ images were, the classes' names on the page, and the page's numbers still Tensor
 import json
 import math
 import os
+import re
 
 import numpy as np
 import pytest
@@ -61,10 +62,32 @@ def test_the_page_names_the_classes_and_its_answer_is_tensorflows(browser, pictu
     bars = page.locator("#main-bars .bar")
     assert bars.count() == 10 and bars.nth(int(np.argmax(expected))).get_attribute("title").startswith("丸: ")
     # Its texts say how the pad becomes the input, and no longer "a MNIST digit"
-    assert page.locator("#sees").text_content().startswith("ネットワークが見る入力：パッドを、データセットの画像と同じように")
+    assert page.locator("#sees").text_content().startswith("描いたものは、データセットの画像と同じように、パッドを 28x28 の濃淡画像にして")
     page.click("#lang")  # and in English, after the switch
-    assert page.locator("#sees").text_content() == "As the network sees it: the pad made 28x28 gray, as the data set's pictures were."
+    assert page.locator("#sees").text_content() == ("The drawing is made the network's input as the data set's pictures were made: "
+                                                    "the pad made 28x28 gray.")
     assert ": it says 丸 (" in page.locator("#main-why-title").text_content()
     page.screenshot(path=str(tmp_path / "6_pictures.png"))  # to look at
     context.close()
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ja-JP"])
+def test_another_data_sets_pages_say_class_not_digit(browser, pictures, locale):
+    """On a run of drawn shapes, 6.html and index.html, their titles, texts and the channel's panel say
+    "class" or the class's name where MNIST's pages say "digit" / 数字, in both languages."""
+    _, repo, _ = pictures
+    errors = []
+    context, page = open_page(browser, "file://" + repo.image("6.html"), errors, locale=locale)
+    page.wait_for_function("window.explorer && window.explorer.ready")
+    page.evaluate("window.explorer.ready")
+    page.evaluate("window.explorer.open('h_conv2', 3)")
+    page.evaluate("document.querySelector('details.how').open = true")  # the how-to-read too
+    seen = [page.title(), page.evaluate("document.body.innerText"),
+            page.evaluate("[document.getElementById('draw').title, document.getElementById('photo').parentElement.title].join(' ')")]
+    page.goto("file://" + repo.image("index.html"))
+    seen += [page.title(), page.evaluate("document.body.innerText")]
+    context.close()
+    said = [t for t in seen if re.search(r"digit|数字", t, re.I)]
+    assert not said, [re.search(r".{0,40}(digit|数字).{0,40}", t, re.I | re.S).group(0) for t in said]
     assert not errors, errors

@@ -25,7 +25,7 @@
     const [, side, channels] = X.layer(name, column);
     const {step, layers} = X.views[column];
     $("channel-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") + name +
-      T(", channel " + c + ", at step " + step, "、チャンネル " + c + "、ステップ " + step);
+      T(", channel " + c + ", at step " + X.number(step), "、チャンネル " + c + "、ステップ " + X.number(step));
     const body = $("channel-body");
     body.replaceChildren();
     // A figure of pictures (gray, width, height), each css pixels wide, with one caption.

@@ -63,7 +63,7 @@
       "What it is made of: at the marked place, where this drawing drives it most, the channel before its ReLU is its " +
       "bias plus one contribution from each h_pool1 channel (W_conv2's " + kernel + " kernel over that channel's window). " +
       "Red bars drive it up, blue ones hold it back; click one to open that h_conv1 channel.",
-      "何からできているか：印の場所（この数字でいちばん強く押し上げられる場所）での ReLU 前の値は、バイアスと、" +
+      "何からできているか：印の場所（" + (X.mnist() ? "この数字" : "この入力") + "でいちばん強く押し上げられる場所）での ReLU 前の値は、バイアスと、" +
       "h_pool1 の各チャンネルからの寄与（そのチャンネルの窓に W_conv2 の " + kernel + " のカーネルを掛けた和）の合計です。" +
       "赤い棒は押し上げ、青い棒は抑えます。棒をクリックすると、その h_conv1 のチャンネルを開きます。");
     body.appendChild(head);
@@ -108,7 +108,8 @@
       const usual = found.inputs.slice(c * c1, c * c1 + 4).map((i, k) => "#" + i + " " + found.contributions[c * c1 + k].toFixed(2));
       const p = document.createElement("p");
       p.id = "circuit-usual";
-      p.textContent = T("Usually (4.py, where it fires hardest in its 9 top test digits, after training): " + usual.join(", "),
+      p.textContent = T("Usually (4.py, where it fires hardest in its 9 top test " + (X.mnist() ? "digits" : "images") +
+                        ", after training): " + usual.join(", "),
                         "ふだんは（4.py、学習後、いちばん強く反応した 9 枚のテスト画像で）：" + usual.join("、"));
       body.appendChild(p);
     }

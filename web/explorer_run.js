@@ -125,8 +125,10 @@
       const field = X.layer(e.dataset.field)[3];
       e.textContent = field + "x" + field;
     }
-    $("draw").title = T("draw a digit here, or drop a photo of one", "ここに数字を描く（写真をドロップしても）");
-    $("photo").parentElement.title = T("a photo of a digit: or drop it on the pad", "数字の写真：パッドにドロップしても");
+    $("draw").title = X.mnist() ? T("draw a digit here, or drop a photo of one", "ここに数字を描く（写真をドロップしても）")
+      : T("draw here, or drop a picture", "ここに描く（画像をドロップしても）");
+    $("photo").parentElement.title = X.mnist() ? T("a photo of a digit: or drop it on the pad", "数字の写真：パッドにドロップしても")
+      : T("a picture: or drop it on the pad", "画像：パッドにドロップしても");
     $("channel-close").title = T("close", "閉じる");
     if (!X.mnist()) X.showDataTexts();
     for (const canvas of $("digits").children) {
@@ -139,15 +141,18 @@
   X.showDataTexts = function () {
     const how = X.readerImage();
     $("sees").textContent = how.steps === "picture"
-      ? T("As the network sees it: the pad made 28x28 gray, as the data set's pictures were.",
-          "ネットワークが見る入力：パッドを、データセットの画像と同じように 28x28 の濃淡画像にしたもの。")
-      : T("As the network sees it: made like the data set's images (ink box " + how.box + " pixels, centred by its " +
-          (how.by_mass ? "centre of mass" : "box") + "), 28x28.",
-          "ネットワークが見る入力：データセットの画像と同じ形にしたもの（インクの範囲を " + how.box + " ピクセルに、" +
-          (how.by_mass ? "重心" : "範囲の中心") + "を中央に）、28x28。");
+      ? T("The drawing is made the network's input as the data set's pictures were made: the pad made 28x28 gray.",
+          "描いたものは、データセットの画像と同じように、パッドを 28x28 の濃淡画像にしてネットワークの入力にします。")
+      : T("The drawing is made the network's input as the data set's images were made: the longer side of the ink's box " +
+          "made " + how.box + " pixels, centred by its " + (how.by_mass ? "centre of mass" : "box") + ".",
+          "描いたものは、データセットの画像と同じようにネットワークの入力にします。インクの範囲の長いほうの辺を " + how.box +
+          " ピクセルにし、" + (how.by_mass ? "重心" : "範囲の中心") + "を中央に置きます。");
     $("draw-hint").textContent = T("Draw one of its classes with the mouse, a pen or a finger.",
                                    "マウス、ペン、指でクラスのどれかを描いてください。");
     $("digits-hint").textContent = T("or one of the first 10 test images (5.py's)", "または、テスト画像の最初の 10 枚（5.py と同じ）から 1 つ");
+    for (const word of document.querySelectorAll(".w-digit")) { // "digit" in the texts: a class of the data set
+      word.textContent = word.closest("[lang]").lang === "ja" ? "クラス" : "class";
+    }
   };
 
   // --- start ---

@@ -87,7 +87,7 @@
   X.showColumn = function (column) {
     const {step, layers} = X.views[column];
     const entry = X.stepsOf(column).find((s) => s.step === step);
-    $(column + "-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") + T("step ", "ステップ ") + step +
+    $(column + "-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") + T("step ", "ステップ ") + X.number(step) +
       (entry ? T(" (", "（") + X.accuracyText(entry, column) + T(")", "）") : "");
     for (const [name, side, channels] of X.layersOf(column)) {
       const canvas = $(column + "-" + name);
@@ -99,7 +99,7 @@
     const fc1 = layers.h_fc1, top = Math.max(...fc1) || 1;
     const canvas = $(column + "-h_fc1");
     X.paint(canvas, Array.from(fc1, (v) => Math.round(255 * v / top)), 32, 32);
-    canvas.style.width = canvas.style.height = "192px";
+    canvas.style.width = "192px"; // (its height follows: a square)
     X.showWhy(column);
   };
 

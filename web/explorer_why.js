@@ -112,7 +112,7 @@
     const p = layers.probabilities, cls = why ? why.cls : answer;
     $(column + "-why-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") +
       (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較：")) +
-      step + T(": it says ", "：答え ") + X.className(answer) + T(" (", "（") + Math.round(100 * p[answer]) + T("%)", "%）") +
+      X.number(step) + T(": it says ", "：答え ") + X.className(answer) + T(" (", "（") + Math.round(100 * p[answer]) + T("%)", "%）") +
       (why ? (cls === answer ? T(". Why " + X.className(cls) + "?", "。なぜ " + X.className(cls) + "？") :
         T(". Why not " + X.className(cls) + "? (" + (100 * p[cls]).toFixed(1) + "%)",
           "。なぜ " + X.className(cls) + " ではない？（" + (100 * p[cls]).toFixed(1) + "%）")) : "");

@@ -137,7 +137,7 @@ def write_run(folder, run, live=None):
                     "updated": time.time(), "snapshots": run["steps"], "live": None}
     run = dict(run, smoothgrad={"samples": SAMPLES, "noise": NOISE})
     write_explorer({"6_run.js": "explorerRun(%s);\n" % json.dumps(run),
-                    "6_live.js": "explorerLive(%s);\n" % json.dumps(live)}, folder)
+                    "6_live.js": "explorerLive(%s);\n" % json.dumps(live)}, folder, run["data"]["mnist"])
     # Weights of no step of this run (an earlier run's, the last live ones) go: the page's files
     # stay those of one run, and within the budget.
     keep = {s["file"] for s in run["steps"] + (run.get("compare") or {"steps": []})["steps"]}
