@@ -68,11 +68,11 @@ for i, label in enumerate(labels):
 now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
 write_page(
     "index.html",
-    ("%d training steps, test accuracy %.4f, run on %s" % (args.steps, test_accuracy, now),
-     "学習 %d ステップ、テスト精度 %.4f、実行 %s" % (args.steps, test_accuracy, now)),
+    ("%s training steps, test accuracy %.4f, run on %s" % (format(args.steps, ","), test_accuracy, now),
+     "学習 %s ステップ、テスト精度 %.4f、実行日時 %s" % (format(args.steps, ","), test_accuracy, now)),
     [(("Input %02d: the digit %d" % (i, label), "入力画像 %02d：数字 %d" % (i, label)) if DATA["format"] == "MNIST"
       else ("Input %02d: %s" % (i, CLASSES[label]), "入力画像 %02d：%s" % (i, CLASSES[label])),
       ["3_compare_%02d.png" % i, "3_timeline_%02d.gif" % i]
       + ["3_%s_%s_%02d.png" % (tag, name, i) for name in NAMES for tag in ("before", "after")])
      for i, label in enumerate(labels)]
-    + [(("First-layer filters W_conv1", "第1層のフィルタ W_conv1"), ["3_before_W_conv1.png", "3_after_W_conv1.png"])])
+    + [(("First-layer filters W_conv1", "第 1 層のフィルタ W_conv1"), ["3_before_W_conv1.png", "3_after_W_conv1.png"])])

@@ -119,15 +119,17 @@ print("class models, the trained network's probability for their own %s: %s"
 made = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
 field = {name: "{0}x{0}".format(receptive_field(layer)[0]) for name, layer in CHANNEL_LAYERS}  # its side
 chances = ", ".join("%.0f%%" % (100 * p) for p in probabilities)
+chances_ja = "、".join("%.0f%%" % (100 * p) for p in probabilities)  # (the Japanese captions: 「、」 between items)
 # Another data set's classes, by number in the sheets, by name on the page
 legend = "" if MNIST else "; ".join("%d %s" % (k, name) for k, name in enumerate(CLASSES))
-write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、画像作成 %s" % (describe_run(run, "ja"), made)), [
+legend_ja = "" if MNIST else "、".join("%d %s" % (k, name) for k, name in enumerate(CLASSES))
+write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、画像作成日時 %s" % (describe_run(run, "ja"), made)), [
     (("Patterns: the input each channel answers to most", "パターン：各チャンネルがいちばん強く反応する入力"), [
         (f, ("%s, %s training: per channel (8 to a row, channel 0 at the top left), the input in [0, 1] that "
              "maximises its unit at the centre of the map (the neuron objective; before its ReLU), shown as what "
              "that unit sees: its %s receptive field, enlarged (black 0, white 1)." % (name, tag, field[name]),
-             "%s、学習%s：チャンネルごと（1 行に 8 つ、左上がチャンネル 0）に、マップ中央のユニット（ReLU の前）を"
-             "最大にする [0, 1] の入力。そのユニットが見る範囲（%s の受容野）を拡大（黒 0、白 1）。"
+             "%s、学習%s：チャンネルごとに（1 行に 8 つ、左上がチャンネル 0）、マップ中央のユニットの ReLU 前の値を"
+             "最大にする [0, 1] の入力。そのユニットが見る範囲（%s の受容野）を拡大して示します（黒 0、白 1）。"
              % (name, {"before": "前", "after": "後"}[tag], field[name])))
         for name, layer in CHANNEL_LAYERS for tag in ("before", "after")
         for f in ["4_%s_%s_patterns.png" % (tag, name)]]),
@@ -137,7 +139,7 @@ write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、�
                                  "cropped to what it sees there (its %s receptive field)%s."
                                  % (name, TOP, field[name], ", then its %dx%d filter (gray 0, white +, black -)" % (K, K)
                                     if name == "h_conv1" else ""),
-                                 "%s、チャンネルごと：そのパターン、続いていちばん強く反応した %d 枚のテスト画像を、"
+                                 "%s、チャンネルごとに、そのパターンと、続いていちばん強く反応した %d 枚のテスト画像を、"
                                  "そこで見ている範囲（%s の受容野）で切り抜いたもの%s。"
                                  % (name, TOP, field[name], "、最後に %dx%d のフィルタ（灰色 0、白 +、黒 -）" % (K, K)
                                     if name == "h_conv1" else "")))
@@ -150,34 +152,34 @@ write_page("4.html", ("%s; images made %s" % (describe_run(run), made), "%s、�
             "(red +, blue -, white 0; one scale per row), with #its number and its share of the channel's total positive "
             "input. At each of those places the channel before its ReLU is its bias plus the contributions of all its %d "
             "inputs, of which the sheet shows 6." % (TOP, "digits" if MNIST else "images", K, K, C1),
-            "h_conv2 のチャンネルごとに、そのパターン、続いて、いちばん強く押し上げる h_pool1 のチャンネル 4 つと、"
-            "いちばん強く抑えるチャンネル 2 つ。寄与は、いちばん強く反応した %d 枚のテスト画像の、それぞれいちばん強く"
-            "反応した場所での値の平均です。入力は、その h_conv1 のチャンネルのパターンと W_conv2 の %dx%d のカーネル"
-            "（赤が +、青が -、白が 0。行ごとに同じ目盛り）で示し、# のあとに番号、チャンネルへの正の入力の合計に対する"
-            "割合を添えています。それらの場所での ReLU 前のチャンネルの値は、バイアスと %d 個すべての入力の寄与の和に"
-            "等しくなります（この図はそのうち 6 個を示します）。" % (TOP, K, K, C1)))]),
+            "h_conv2 のチャンネルごとに、そのパターンと、いちばん強く押し上げる h_pool1 のチャンネル 4 つ、"
+            "いちばん強く抑えるチャンネル 2 つ。寄与は、このチャンネルがいちばん強く反応した %d 枚のテスト画像それぞれで、"
+            "反応が最大になった場所での値を平均したものです。入力は、その h_conv1 のチャンネルのパターンと W_conv2 の "
+            "%dx%d のカーネル（赤 +、青 -、白 0。目盛りは行ごとに共通）で示し、「#」のあとにチャンネル番号と、チャンネルへの"
+            "正の入力の合計に対する割合を添えています。それぞれの場所で、ReLU 前のチャンネルの値はバイアスと %d 個すべての"
+            "入力の寄与の和です。この図に示すのは、そのうちの 6 個（4 + 2）だけです。" % (TOP, K, K, C1)))]),
     (("Digits: which digits each channel answers to", "数字：各チャンネルがどの数字に反応するか"), [
         ("4_digits.png", ("Per channel (rows) and digit (columns): its strongest response, averaged over the "
                           "test images of that digit, over the layer's average for that digit; each row from its "
                           "own minimum (black) to its maximum (white).",
-                          "チャンネル（行）と数字（列）ごと：その数字のテスト画像で平均したいちばん強い応答を、"
-                          "その数字での層全体の平均で割ったもの。各行はその行の最小（黒）から最大（白）まで。"))])
+                          "チャンネル（行）と数字（列）ごとに、いちばん強い反応（画像ごとの最大値）をその数字のテスト画像で平均し、"
+                          "その数字での層全体の平均で割ったもの。各行は、その行の最小を黒、最大を白にしています。"))])
     if MNIST else
     (("Classes: which classes each channel answers to", "クラス：各チャンネルがどのクラスに反応するか"), [
         ("4_digits.png", ("Per channel (rows) and class (columns: %s): its strongest response, averaged over the "
                           "test images of that class, over the layer's average for that class; each row from its "
                           "own minimum (black) to its maximum (white)." % legend,
-                          "チャンネル（行）とクラス（列：%s）ごと：そのクラスのテスト画像で平均したいちばん強い応答を、"
-                          "そのクラスでの層全体の平均で割ったもの。各行はその行の最小（黒）から最大（白）まで。" % legend))]),
+                          "チャンネル（行）とクラス（列：%s）ごとに、いちばん強い反応（画像ごとの最大値）をそのクラスのテスト画像で"
+                          "平均し、そのクラスでの層全体の平均で割ったもの。各行は、その行の最小を黒、最大を白にしています。" % legend_ja))]),
     (("Class models: the input each digit's logit likes best", "クラスモデル：各数字のロジットがいちばん大きくなる入力"), [
         ("4_classes.png", ("Digits 0 to 9: the input in [0, 1] that maximises y_logits[digit]; the trained network "
                            "gives them %s." % chances,
-                           "数字 0 〜 9：y_logits[数字] を最大にする [0, 1] の入力。学習後のネットワークが"
-                           "それぞれに与える確率は %s。" % chances))])
+                           "数字 0〜9：y_logits[数字] を最大にする [0, 1] の入力。学習後のネットワークが"
+                           "それぞれの数字に与える確率は %s。" % chances_ja))])
     if MNIST else
     (("Class models: the input each class's logit likes best", "クラスモデル：各クラスのロジットがいちばん大きくなる入力"), [
         ("4_classes.png", ("Classes %s, in rows of 10: the input in [0, 1] that maximises y_logits[class]; the trained "
                            "network gives them %s." % (legend, chances),
-                           "クラス %s（1 行に 10）：y_logits[クラス] を最大にする [0, 1] の入力。学習後のネットワークが"
-                           "それぞれに与える確率は %s。" % (legend, chances)))]),
+                           "クラス %s（1 行に 10 個）：y_logits[クラス] を最大にする [0, 1] の入力。学習後のネットワークが"
+                           "それぞれのクラスに与える確率は %s。" % (legend_ja, chances_ja)))]),
 ])

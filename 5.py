@@ -51,9 +51,9 @@ HOW_TO_READ_JA = ("HiResCAM（場所ごとの勾配 × 活性化）は、答え�
                   "h_conv2（各場所が %s ピクセルを見ます）では、決め手になった形の中心がわかり、それがループの穴に"
                   "なることもあります。（Grad-CAM は各チャンネルの勾配を先にマップ全体で平均するので、このネットワーク"
                   "ではピークが数字の外に出ることがよくあります。）") % FIELDS
-SANITY_JA = ("学習後と学習前の順位相関：サリエンシーマップ（変えると答えがいちばん大きく変わるピクセルの図）%.2f、"
+SANITY_JA = ("学習後と学習前のマップの順位相関：サリエンシーマップ（変えると答えのロジットがいちばん大きく変わるピクセルの図）%.2f、"
              "h_pool1 の HiResCAM %.2f、h_conv2 の HiResCAM %.2f"
-             "（1 に近ければ、マップが見せているのはネットワークが学んだことではなく入力そのもの）。")
+             "（1 に近いほど、そのマップが示しているのはネットワークが学んだことではなく、入力そのものです）。")
 
 # 入力 (the inputs): the reader's images, made into MNIST digits; or the first 10 test digits
 inputs, failed = [], False  # (name, its Japanese, the image, the input)
@@ -116,10 +116,12 @@ if inputs:
             "%s\n%s" % (HOW_TO_READ, SANITY % correlations), layers))
         sheets.append(("5_%s.png" % safe, (
             "%s. %s %s" % (answer, SANITY % correlations, HOW_TO_READ.replace("\n", " ")),
-            "%s：%s、次に %s。%s%s" % (name_ja, top3_ja[0], "、".join(top3_ja[1:]), SANITY_JA % correlations, HOW_TO_READ_JA))))
+            "%s：答えは %s。次は %s。%s%s" % (name_ja, top3_ja[0], "、".join(top3_ja[1:]), SANITY_JA % correlations, HOW_TO_READ_JA))))
 
     write_page("5.html", ("%s. Per image: what the network answers and why, after and before training." % describe_run(run),
-                          "%s。画像ごとに：ネットワークの答えとその理由、学習後と学習前。" % describe_run(run, "ja")),
-               [(("Your digits", "自分の数字") if DATA["format"] == "MNIST" else ("Your images", "入力した画像"), sheets)],
+                          "%s。画像ごとに、ネットワークの答えとその理由を、学習後と学習前について示します。" % describe_run(run, "ja")),
+               [(((("Your digits", "自分の数字") if DATA["format"] == "MNIST" else ("Your images", "入力した画像")) if args.image
+                 else ("The first 10 test digits" if DATA["format"] == "MNIST" else "The first 10 test images",
+                       "テスト画像の最初の 10 枚")), sheets)],
                mnist=DATA["format"] == "MNIST")
 sys.exit(1 if failed else 0)

@@ -114,7 +114,7 @@ print("accuracy: A %.4f, B %.4f" % tuple(summary["accuracy"]))
 own = {name: sum(pair[2] < POOR for pair in matches[name]) for name in CHANNELS}
 digits = format(args.digits, ",")  # 1,000, as the pages write numbers
 write_page("7.html", ("Run A: %s. Run B: %s. Compared on the first %s test images." % (a["summary"][0], b["summary"][0], digits),
-                      "学習 A：%s。学習 B：%s。テスト画像の最初の %s 枚で比較。" % (a["summary"][1], b["summary"][1], digits)), [
+                      "学習 A：%s。学習 B：%s。テスト画像の最初の %s 枚で比べています。" % (a["summary"][1], b["summary"][1], digits)), [
     (("CKA: how alike the layers' representations are", "CKA：各層の表現がどれだけ似ているか"), [
         ("7_cka.png", ("Linear CKA (Kornblith et al. 2019) of each layer of run A (rows) against each of run B (columns), 0 to 1, "
                        "each image one example and the layer's whole output its features. Right: the same against B before "
@@ -122,20 +122,20 @@ write_page("7.html", ("Run A: %s. Run B: %s. Compared on the first %s test image
                        "input's own: read the left against the right, not against 0. CKA says how alike two layers' "
                        "representations are on these images, up to a rotation and a scale; not that their channels are alike "
                        "one by one (the matches below say that), nor that the networks compute alike on other images, nor why.",
-                       "学習 A の各層（行）と学習 B の各層（列）の線形 CKA（Kornblith ら 2019）、0〜1。画像 1 枚を 1 つの例、"
-                       "層の出力全体をその特徴とします。右は、学習前の B との同じ比較。線形 CKA はそこでも高くなります。"
-                       "同じ画像での層の似かたの多くは入力そのものによるからです。0 とではなく、右と比べて読んでください。"
-                       "CKA が示すのは、これらの画像での 2 つの層の表現が、回転と拡大縮小を除いてどれだけ似ているかです。"
-                       "チャンネルが 1 つずつ似ていること（それは下の対応するチャンネルが示します）、ほかの画像でも同じように"
-                       "計算すること、その理由は示しません。"))]),
+                       "学習 A の各層（行）と学習 B の各層（列）の線形 CKA（Kornblith ら 2019）。値は 0〜1 で、画像 1 枚を 1 つの例、"
+                       "層の出力全体をその特徴として計算します。右は、同じものを学習前の B と比べたものです。線形 CKA はそこでも"
+                       "高くなります。同じ画像に対する層どうしの似かたの多くは、入力そのものから来るからです。左の値は 0 とではなく、"
+                       "右の値と比べて読んでください。CKA が示すのは、これらの画像に対する 2 つの層の表現が、回転と拡大縮小の違いを"
+                       "除いてどれだけ似ているかです。チャンネルが 1 つずつ似ていること（それは下の「対応するチャンネル」が示します）や、"
+                       "ほかの画像でも同じように計算すること、なぜ似ているのかは示しません。"))]),
     (("Matched channels: which channels both runs learned", "対応するチャンネル：両方の学習が学んだチャンネル"), [
         ("7_matches_%s.png" % name, (
             "%s: each channel of A paired with one of B (the Hungarian method on the Pearson correlation of their outputs "
             "over the images and places; Li et al. 2016), largest r first: A's pattern and top patches beside its partner's. "
             "Shaded, r under %.1f: %d pairs with no good partner, what each run learned on its own." % (name, POOR, own[name]),
-            "%s：A の各チャンネルを B の 1 つと組にしたもの（画像と場所にわたる出力のピアソン相関に、ハンガリー法。"
-            "Li ら 2016）、r の大きい順。A のパターンとトップパッチの横に、相手のもの。色付きは r が %.1f 未満の %d 組："
-            "よい相手がなく、それぞれの学習が独自に学んだもの。" % (name, POOR, own[name])))
+            "%s：A の各チャンネルを、B のチャンネル 1 つと組にしたもの（画像と場所にわたる出力のピアソン相関をもとに、"
+            "ハンガリー法で組を決めます。Li ら 2016）。r の大きい順に、A のパターンとトップパッチの横に相手のものを並べています。"
+            "色付きの行は r が %.1f 未満の %d 組で、よい相手がなく、それぞれの学習が独自に学んだものです。" % (name, POOR, own[name])))
         for name in CHANNELS]),
     (("Settling: when each layer takes its final form", "落ち着き：各層がいつ最終的な形になるか"), [
         ("7_settling.png", ("Each layer's CKA at every snapshot step against the same layer at its run's last step "

@@ -58,9 +58,9 @@ def test_the_page_names_the_classes_and_its_answer_is_tensorflows(browser, pictu
     answer = sorted(shapes.CLASSES)[int(np.argmax(expected))]
     assert answer == "丸", "a short training already knows a circle"
     title = page.locator("#main-why-title").text_content()
-    assert "：答え 丸（" in title, title
+    assert "：答えは 丸（" in title, title
     bars = page.locator("#main-bars .bar")
-    assert bars.count() == 10 and bars.nth(int(np.argmax(expected))).get_attribute("title").startswith("丸: ")
+    assert bars.count() == 10 and bars.nth(int(np.argmax(expected))).get_attribute("title").startswith("丸：")
     # Its texts say how the pad becomes the input, and no longer "a MNIST digit"
     assert page.locator("#sees").text_content().startswith("描いたものは、データセットの画像と同じように、パッドを 28x28 の濃淡画像にして")
     page.click("#lang")  # and in English, after the switch

@@ -109,6 +109,6 @@ def test_a_bad_file_gets_one_line_and_changes_nothing(page, photos, tmp_path):
         "huge.png": "huge.png: too large to decode safely (400,000,000 pixels, over 89,478,485)",
         "blank.jpg": "blank.jpg: no ink: the image is blank or uniform"}
     page.click("#lang")  # the line in the page's language
-    assert page.locator("#photo-error").text_content() == "blank.jpg：インクがありません（真っ白か、一様な画像です）"
+    assert page.locator("#photo-error").text_content() == "blank.jpg：インクが見つかりません（何も写っていないか、全体が同じ色の画像です）"
     # 5.py's limit is Pillow's
     assert page.evaluate("preprocessing.MAX_PIXELS") == Image.MAX_IMAGE_PIXELS

@@ -42,7 +42,7 @@ def test_4_and_5_take_the_models_data_and_say_the_classes_names(pictures, tmp_pa
     result = repo.run("4.py", "--ascent-steps", "2")
     assert "class models, the trained network's probability for their own class: %s " % classes[0] in result.stdout
     ja, _, text = repo.page("4.html", "ja")
-    assert "0 %s; 1 %s" % tuple(classes[:2]) in ja["4_digits.png"] and not [c for c in ja.values() if "数字" in c], \
+    assert "0 %s、1 %s" % tuple(classes[:2]) in ja["4_digits.png"] and not [c for c in ja.values() if "数字" in c], \
         "no caption says digits"
     drawn = tmp_path / "circle.png"
     image = Image.new("L", (200, 200), 255)

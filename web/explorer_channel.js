@@ -25,7 +25,7 @@
     const [, side, channels] = X.layer(name, column);
     const {step, layers} = X.views[column];
     $("channel-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") + name +
-      T(", channel " + c + ", at step " + X.number(step), "、チャンネル " + c + "、ステップ " + X.number(step));
+      T(", channel " + c + ", at step " + X.number(step), " のチャンネル " + c + "（ステップ " + X.number(step) + "）");
     const body = $("channel-body");
     body.replaceChildren();
     // A figure of pictures (gray, width, height), each css pixels wide, with one caption.
@@ -42,7 +42,7 @@
       body.appendChild(figure);
     };
     add([[X.channelImage(layers[name], side, channels, c), side, side]], 224,
-        T("its " + side + "x" + side + " map for this input (times 255)", "この入力でのマップ、" + side + "x" + side + "（255 倍）"));
+        T("its " + side + "x" + side + " map for this input (times 255)", "この入力でのマップ（" + side + "x" + side + "、値は 255 倍）"));
     if (name === "h_conv2") X.showCircuit(body, column, c); // what it is made of (explorer_circuit.js)
     if (name === "h_conv1") X.showFilterOverPatch(body, column, c);
     const conv = name.replace("pool", "conv"); // a pooling channel shows its convolution's channel
@@ -51,7 +51,7 @@
       const size = found.size, bytes = network.bytes(found.patterns);
       add([[bytes.subarray(c * size * size, (c + 1) * size * size), size, size]], 112,
           T(conv + "'s pattern (4.py): the input its centre unit answers to most, its " + size + "x" + size + " field",
-            conv + " のパターン（4.py）：中央のユニットがいちばん強く反応する入力、" + size + "x" + size + " の受容野（そのユニットが見る範囲）"));
+            conv + " のパターン（4.py）：中央のユニットがいちばん強く反応する入力。そのユニットが見る " + size + "x" + size + " の範囲（受容野）"));
       const top = network.bytes(found.top), per = found.count * size * size, patches = [];
       for (let k = 0; k < found.count; k++) {
         patches.push([top.subarray(c * per + k * size * size, c * per + (k + 1) * size * size), size, size]);
@@ -72,8 +72,8 @@
       }
       add(filters, inC === 1 ? 112 : 40, T(conv + "'s " + size + " weights at this step" + (inC > 1 ? ", one per h_pool1 channel" : "") +
           " (gray 0, white +, black -); run 4.py for its pattern and top patches",
-          "このステップでの " + conv + " の " + size + " の重み" + (inC > 1 ? "（h_pool1 のチャンネルごとに 1 つ）" : "") +
-          "（灰色 0、白 +、黒 -）。パターンとトップパッチは 4.py を実行すると出ます"));
+          "このステップでの " + conv + " の " + size + " の重み" + (inC > 1 ? "、h_pool1 のチャンネルごとに 1 つ" : "") +
+          "（灰色 0、白 +、黒 -）。パターンとトップパッチは、4.py を実行すると表示されます。"));
     }
   };
 })(window.Explorer);

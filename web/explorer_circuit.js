@@ -63,8 +63,8 @@
       "What it is made of: at the marked place, where this drawing drives it most, the channel before its ReLU is its " +
       "bias plus one contribution from each h_pool1 channel (W_conv2's " + kernel + " kernel over that channel's window). " +
       "Red bars drive it up, blue ones hold it back; click one to open that h_conv1 channel.",
-      "何からできているか：印の場所（" + (X.mnist() ? "この数字" : "この入力") + "でいちばん強く押し上げられる場所）での ReLU 前の値は、バイアスと、" +
-      "h_pool1 の各チャンネルからの寄与（そのチャンネルの窓に W_conv2 の " + kernel + " のカーネルを掛けた和）の合計です。" +
+      "何からできているか：印の場所（" + (X.mnist() ? "この数字" : "この入力") + "でこのチャンネルの値がいちばん大きくなる場所）での ReLU 前の値は、バイアスと、" +
+      "h_pool1 の全チャンネルからの寄与（そのチャンネルの窓と W_conv2 の " + kernel + " のカーネルの積和）を足したものです。" +
       "赤い棒は押し上げ、青い棒は抑えます。棒をクリックすると、その h_conv1 のチャンネルを開きます。");
     body.appendChild(head);
     body.appendChild(figure([cells(14, gray(Array.from({length: 196}, (_, k) => layers.h_conv2[k * c2 + c])), [y, x, 1]),
@@ -76,7 +76,7 @@
     total.textContent = T("at (" + y + ", " + x + "): " + circuit.preactivation.toFixed(3) + " = bias " +
                           circuit.bias.toFixed(3) + " + inputs " + sum.toFixed(3),
                           "(" + y + ", " + x + ") で " + circuit.preactivation.toFixed(3) + " = バイアス " +
-                          circuit.bias.toFixed(3) + " + 入力 " + sum.toFixed(3));
+                          circuit.bias.toFixed(3) + " + 入力の寄与 " + sum.toFixed(3));
     body.appendChild(total);
     // All the inputs (h_pool1's channels), a bar each, exciting first; the 4 strongest with their tile and kernel.
     const largest = Math.max(...circuit.inputs.map((i) => Math.abs(i.contribution))) || 1;
@@ -110,7 +110,7 @@
       p.id = "circuit-usual";
       p.textContent = T("Usually (4.py, where it fires hardest in its 9 top test " + (X.mnist() ? "digits" : "images") +
                         ", after training): " + usual.join(", "),
-                        "ふだんは（4.py、学習後、いちばん強く反応した 9 枚のテスト画像で）：" + usual.join("、"));
+                        "ふだんの上位 4 つ（4.py。学習後、いちばん強く反応した 9 枚のテスト画像での平均）：" + usual.join("、"));
       body.appendChild(p);
     }
   };

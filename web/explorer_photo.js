@@ -30,7 +30,7 @@
     try {
       bitmap = await createImageBitmap(new Blob([bytes]), {imageOrientation: "from-image"});
     } catch (e) {
-      return refuse(name, "not an image this browser can read", "このブラウザーで読める画像ではありません");
+      return refuse(name, "not an image this browser can read", "このブラウザでは読めない画像です");
     }
     if (bitmap.width * bitmap.height > preprocessing.MAX_PIXELS) return tooLarge(bitmap.width, bitmap.height);
     const canvas = document.createElement("canvas");
@@ -41,7 +41,7 @@
     bitmap.close();
     const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
     const input = preprocessing.toMnist(rgba, canvas.width, canvas.height, X.readerImage());
-    if (!input) return refuse(name, "no ink: the image is blank or uniform", "インクがありません（真っ白か、一様な画像です）");
+    if (!input) return refuse(name, "no ink: the image is blank or uniform", "インクが見つかりません（何も写っていないか、全体が同じ色の画像です）");
     X.setPhotoError(null);
     X.startFrom(input, "photo", name);
   };

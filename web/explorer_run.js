@@ -35,7 +35,7 @@
     $("training").hidden = !(S.newer || (S.training && S.watched));
     if (S.newer) {
       line.textContent = T("A newer training run is going on: open 6.html again to follow it (this page keeps its own run).",
-                           "新しい学習が始まっています。追うには 6.html を開き直してください（このページは、開いたときの学習を表示し続けます）。");
+                           "新しい学習が始まっています。そちらを見るには 6.html を開き直してください（このページは、開いたときの学習を表示し続けます）。");
       return;
     }
     if (!S.training) return;
@@ -46,12 +46,12 @@
       line.textContent = T("The run stopped at step " + step + " of " + steps + ": no word from it since " + at +
                            " (killed?). The page keeps what it has.",
                            "学習はステップ " + step + " / " + steps + " で止まりました。" + at +
-                           " から応答がありません（強制終了された？）。ページは今あるものを表示し続けます。");
+                           " 以降、応答がありません。強制終了された可能性があります。ページは、それまでに届いた内容を表示したままにします。");
     } else if (data.stopped) {
       line.textContent = T("The run stopped at step " + step + " of " + steps + ", at " + at +
                            " (Ctrl-C or an error). The page keeps what it has.",
-                           "学習はステップ " + step + " / " + steps + " で止まりました（" + at +
-                           "、Ctrl-C かエラー）。ページは今あるものを表示し続けます。");
+                           "学習はステップ " + step + " / " + steps + " で止まりました（時刻 " + at +
+                           "。Ctrl-C またはエラーによるものです）。ページは、それまでに届いた内容を表示したままにします。");
     } else if (data.running) {
       const rate = data.rate ? data.rate.toFixed(1) : null;
       line.textContent = T(
@@ -59,10 +59,10 @@
         ". The Training step column follows it: the snapshot steps as training passes them, and in between " +
         "the weights as they are now, at most half a minute old.",
         "学習中：ステップ " + step + " / " + steps + (rate ? "、毎秒 " + rate + " ステップ、残り " + X.time(data.left_s) : "") +
-        "。学習ステップの列はそれを追います。スナップショットのステップを過ぎるたびにその重みを、その間は" +
-        "今の重み（最大 30 秒前のもの）を表示します。");
+        "。「学習ステップ」の列はこの学習を追い、スナップショットのステップを過ぎるたびにその重みで、その間は" +
+        "今の重み（最大 30 秒前のもの）で表示します。");
     } else {
-      line.textContent = T("Training ended: " + steps + " steps.", "学習が終わりました。" + steps + " ステップ。");
+      line.textContent = T("Training ended: " + steps + " steps.", "学習が終わりました（" + steps + " ステップ）。");
     }
   };
 
@@ -113,7 +113,7 @@
 
   X.showPlay = function () {
     $("play").textContent = S.playing ? T("Pause", "一時停止") : T("Play", "再生");
-    $("play").title = T("the steps one after the other, one a second", "ステップを順に、1 秒に 1 つずつ");
+    $("play").title = T("the snapshot steps one after the other, one a second", "スナップショットのステップを 1 秒に 1 つずつ順に表示");
   };
 
   // --- the page's texts, in the reader's language (again when the reader switches) ---
@@ -125,10 +125,10 @@
       const field = X.layer(e.dataset.field)[3];
       e.textContent = field + "x" + field;
     }
-    $("draw").title = X.mnist() ? T("draw a digit here, or drop a photo of one", "ここに数字を描く（写真をドロップしても）")
-      : T("draw here, or drop a picture", "ここに描く（画像をドロップしても）");
-    $("photo").parentElement.title = X.mnist() ? T("a photo of a digit: or drop it on the pad", "数字の写真：パッドにドロップしても")
-      : T("a picture: or drop it on the pad", "画像：パッドにドロップしても");
+    $("draw").title = X.mnist() ? T("draw a digit here, or drop a photo of one", "ここに数字を描いてください（数字の写真をドロップすることもできます）")
+      : T("draw here, or drop a picture", "ここに描いてください（画像をドロップすることもできます）");
+    $("photo").parentElement.title = X.mnist() ? T("a photo of a digit: or drop it on the pad", "数字の写真を選ぶ（パッドにドロップすることもできます）")
+      : T("a picture: or drop it on the pad", "画像を選ぶ（パッドにドロップすることもできます）");
     $("channel-close").title = T("close", "閉じる");
     if (!X.mnist()) X.showDataTexts();
     for (const canvas of $("digits").children) {
@@ -145,11 +145,11 @@
           "描いたものは、データセットの画像と同じように、パッドを 28x28 の濃淡画像にしてネットワークの入力にします。")
       : T("The drawing is made the network's input as the data set's images were made: the longer side of the ink's box " +
           "made " + how.box + " pixels, centred by its " + (how.by_mass ? "centre of mass" : "box") + ".",
-          "描いたものは、データセットの画像と同じようにネットワークの入力にします。インクの範囲の長いほうの辺を " + how.box +
-          " ピクセルにし、" + (how.by_mass ? "重心" : "範囲の中心") + "を中央に置きます。");
+          "描いたものは、データセットの画像と同じ作り方でネットワークの入力にします。インクを囲む枠の長いほうの辺が " + how.box +
+          " ピクセルになるように拡大・縮小し、" + (how.by_mass ? "重心" : "枠の中心") + "を中央に置きます。");
     $("draw-hint").textContent = T("Draw one of its classes with the mouse, a pen or a finger.",
-                                   "マウス、ペン、指でクラスのどれかを描いてください。");
-    $("digits-hint").textContent = T("or one of the first 10 test images (5.py's)", "または、テスト画像の最初の 10 枚（5.py と同じ）から 1 つ");
+                                   "マウス、ペン、指で、どれか 1 つのクラスを描いてください。");
+    $("digits-hint").textContent = T("or one of the first 10 test images (5.py's)", "または、テスト画像の最初の 10 枚（5.py と同じ）から 1 つ選んでください");
     for (const word of document.querySelectorAll(".w-digit")) { // "digit" in the texts: a class of the data set
       word.textContent = word.closest("[lang]").lang === "ja" ? "クラス" : "class";
     }

@@ -102,7 +102,7 @@
     top.textContent = v >= 0.01 ? Math.round(100 * v) : "";
     fill.style.height = (100 * v).toFixed(1) + "%";
     label.textContent = d;
-    box.title = X.className(d) + ": " + (100 * v).toFixed(1) + "%";
+    box.title = X.className(d) + T(": ", "：") + (100 * v).toFixed(1) + "%";
     box.append(top, fill, label);
     return box;
   }
@@ -111,18 +111,18 @@
     const {step, layers, answer, why} = X.views[column];
     const p = layers.probabilities, cls = why ? why.cls : answer;
     $(column + "-why-title").textContent = (S.run.compare ? X.modelOf(column) + " " : "") +
-      (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較：")) +
-      X.number(step) + T(": it says ", "：答え ") + X.className(answer) + T(" (", "（") + Math.round(100 * p[answer]) + T("%)", "%）") +
-      (why ? (cls === answer ? T(". Why " + X.className(cls) + "?", "。なぜ " + X.className(cls) + "？") :
+      (column === "main" ? T("Training step ", "学習ステップ ") : T("Compare with ", "比較（ステップ ")) +
+      X.number(step) + T(": it says ", (column === "main" ? "" : "）") + "：答えは ") + X.className(answer) + T(" (", "（") + Math.round(100 * p[answer]) + T("%)", "%）") +
+      (why ? (cls === answer ? T(". Why " + X.className(cls) + "?", "。なぜ " + X.className(cls) + " なのか？") :
         T(". Why not " + X.className(cls) + "? (" + (100 * p[cls]).toFixed(1) + "%)",
-          "。なぜ " + X.className(cls) + " ではない？（" + (100 * p[cls]).toFixed(1) + "%）")) : "");
+          "。なぜ " + X.className(cls) + " ではないのか？（" + (100 * p[cls]).toFixed(1) + "%）")) : "");
     $(column + "-bars").replaceChildren(...p.map((v, d) => bar(v, d, answer, why && S.asked !== null && d === cls)));
     for (const id of ["saliency", "cam-h_pool1", "cam-h_conv2"]) $(column + "-" + id).hidden = !why;
     $(column + "-deciding").hidden = !why;
     if (!why) return;
     X.paint($(column + "-saliency"), saliencyGray(why.smooth || why.saliency), 28, 28);
-    $(column + "-saliency").title = why.smooth ? T("SmoothGrad (the pen rests)", "SmoothGrad（ペンが止まっている）")
-      : T("the plain gradient |d logit / d x|", "勾配そのもの |d logit / d x|");
+    $(column + "-saliency").title = why.smooth ? T("SmoothGrad (the pen rests)", "SmoothGrad（ペンを止めたとき）")
+      : T("the plain gradient |d logit / d x|", "勾配の絶対値 |d logit / d x|（描いている間）");
     for (const name of ["h_pool1", "h_conv2"]) {
       paintRgb($(column + "-cam-" + name), heatOverlay(S.input, preprocessing.toInputSize(why.hirescam[name], 14)));
     }

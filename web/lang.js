@@ -1,4 +1,4 @@
-// The pages (index.html, 4.html, 5.html, 6.html) in English or in Japanese (日本語). Their text is
+// The pages (index.html, 4.html, 5.html, 6.html, 7.html) in English or in Japanese (日本語). Their text is
 // written in both, <span lang="en">...</span><span lang="ja">...</span>, and pages.css hides the
 // language not chosen. The choice: the reader's (the button #lang on every page, kept in
 // localStorage and in the links between the pages, ?lang=ja, for browsers that keep no storage for

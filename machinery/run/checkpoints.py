@@ -146,11 +146,11 @@ def describe_run(facts, lang="en", folder=MODEL_DIR):
     """One line saying which training run a saved model comes from, and where it is (folder: its model
     folder); lang "ja": in Japanese, for the pages. Another network than the article's says how it differs."""
     name = os.path.basename(os.path.normpath(folder)) + "/"
-    line = ("%s：学習 %s ステップ、%s%s、テスト精度 %.4f、学習日時 %s" if lang == "ja"
+    line = ("%s（学習 %s ステップ、%s%s、テスト精度 %.4f、学習日時 %s）" if lang == "ja"
             else "%s: %s training steps, %s%s, test accuracy %.4f, trained %s")
     steps = format(facts["steps"], ",")  # 20,000, as the pages write it
     return line % (name, steps, seed_words(facts["seed"], lang), network_words(facts["network"], lang),
-                   facts["test_accuracy"], facts["date"])
+                   facts["test_accuracy"], facts["date"].replace("T", " ") if lang == "ja" else facts["date"])
 
 
 def network_words(network, lang="en"):
@@ -159,7 +159,7 @@ def network_words(network, lang="en"):
         return ""
     (c1, c2), k, pool = network["channels"], network["kernel"], network["pool"]
     if lang == "ja":
-        return "、チャンネル %d と %d、%dx%d のカーネル、%s" % (c1, c2, k, k, {"max": "最大値プーリング", "avg": "平均プーリング"}[pool])
+        return "、チャンネル数 %d と %d、%dx%d のカーネル、%s" % (c1, c2, k, k, {"max": "最大値プーリング", "avg": "平均プーリング"}[pool])
     return ", %d and %d channels, %dx%d kernels, %s pooling" % (c1, c2, k, k, {"max": "max", "avg": "average"}[pool])
 
 

@@ -172,8 +172,8 @@ class RunPage(Callback):
         self.steps, self.step = logs["steps"], 0
         self.run = {"run": logs["run"], "steps": [], "channels": None, "running": True, "compare": None,
                     "model": os.path.basename(os.path.normpath(net.config.model)) + "/",
-                    "summary": ("training now: %d steps, %s, started %s" % (self.steps, seed_words(seed), started),
-                                "学習中：%d ステップ、%s、開始 %s" % (self.steps, seed_words(seed, "ja"), started)),
+                    "summary": ("training now: %s steps, %s, started %s" % (format(self.steps, ","), seed_words(seed), started),
+                                "学習中：全 %s ステップ、%s、開始 %s" % (format(self.steps, ","), seed_words(seed, "ja"), started.replace("T", " "))),
                     "digits": page_digits(net.mnist.test.images[:10], net.mnist.test.labels[:10]),
                     "layers": page_layers(net.layers), "data": page_data(net.data)}
         self.started = self.last_progress = self.last_live = time.time()
