@@ -107,6 +107,7 @@ train_step = tf.compat.v1.train.AdamOptimizer(1e-4).minimize(cross_entropy)
 
 correct_prediction = tf.equal(tf.argmax(y_conv, 1), tf.argmax(y_, 1))
 accuracy = tf.reduce_mean(tf.cast(correct_prediction, "float"))
+answers = tf.argmax(y_conv, 1)  # the answer to each input, as correct_prediction takes it: the confusion matrix's
 
 
 # The network's eight variables (not Adam's slots): what model/ keeps and TensorBoard's histograms show.
@@ -173,15 +174,20 @@ SNAPSHOT_TEST_DIGITS = 1000
 TEST_BATCH = 100
 
 
+def test_answers(images):
+    """TensorFlow's answer (the class of y_conv's largest output, as correct_prediction takes it) to each of
+    images, TEST_BATCH at a time, as uint8: what 6.html's confusion matrix counts."""
+    return np.concatenate([answers.eval(feed_dict={x: images[i:i + TEST_BATCH], keep_prob: 1.0})
+                           for i in range(0, len(images), TEST_BATCH)]).astype(np.uint8)
+
+
 def snapshot_accuracy(step, steps):
-    """The test accuracy at a snapshot step, and on how many test digits: the first SNAPSHOT_TEST_DIGITS,
-    and at the last step all of them (the article's), counted TEST_BATCH digits at a time."""
+    """The test accuracy at a snapshot step, on how many test digits, and the answers to them (test_answers):
+    the first SNAPSHOT_TEST_DIGITS, and at the last step all of them (the article's)."""
     digits = None if step == steps else SNAPSHOT_TEST_DIGITS  # None: all
     images, labels = mnist.test.images[:digits], mnist.test.labels[:digits]
-    correct = sum(round(float(accuracy.eval(feed_dict={x: images[i:i + TEST_BATCH], y_: labels[i:i + TEST_BATCH],
-                                                       keep_prob: 1.0})) * len(images[i:i + TEST_BATCH]))
-                  for i in range(0, len(images), TEST_BATCH))
-    return correct / len(images), len(images)
+    found = test_answers(images)
+    return float(np.mean(found == labels.argmax(axis=1))), len(images), found
 
 
 def train(steps=20000, snapshot=None, callbacks=None):
@@ -189,9 +195,9 @@ def train(steps=20000, snapshot=None, callbacks=None):
     steps, the test accuracy, ...) with what the callbacks added.
 
     At each step i of snapshot_steps(steps) (before step i; the last one after training) it measures
-    the test accuracy (snapshot_accuracy) and, with snapshot, calls snapshot(i), whose outputs go to the
-    callbacks. callbacks (as Keras' fit takes them; machinery/run/callbacks.py) see each moment of the
-    run; None: what a run keeps (keep.default_callbacks): model/'s checkpoints, with --logdir a
+    the test accuracy, with the answers to the test digits it counts (snapshot_accuracy), and with
+    snapshot calls snapshot(i), whose outputs go to the callbacks. callbacks (as Keras' fit takes them;
+    machinery/run/callbacks.py) see each moment of the run; None: what a run keeps (keep.default_callbacks): model/'s checkpoints, with --logdir a
     TensorBoard log, the page that follows the run, on a terminal a progress bar.
     """
     marks = set(snapshot_steps(steps))
@@ -204,8 +210,9 @@ def train(steps=20000, snapshot=None, callbacks=None):
             if i in marks:
                 callbacks.on_snapshot_begin(i)
                 outputs = snapshot(i) if snapshot else None
-                test_accuracy, test_digits = snapshot_accuracy(i, steps)
-                callbacks.on_snapshot_end(i, {"test_accuracy": test_accuracy, "test_digits": test_digits, "outputs": outputs})
+                test_accuracy, test_digits, found = snapshot_accuracy(i, steps)
+                callbacks.on_snapshot_end(i, {"test_accuracy": test_accuracy, "test_digits": test_digits, "answers": found,
+                                              "outputs": outputs})
             batch = mnist.train.next_batch(50)
             if i % 100 == 0:
                 train_accuracy = accuracy.eval(feed_dict={
@@ -216,8 +223,9 @@ def train(steps=20000, snapshot=None, callbacks=None):
             callbacks.on_step_end(i + 1)
         callbacks.on_snapshot_begin(steps)  # the last snapshot: the article's test accuracy
         outputs = snapshot(steps) if snapshot else None
-        test_accuracy, test_digits = snapshot_accuracy(steps, steps)
-        callbacks.on_snapshot_end(steps, {"test_accuracy": test_accuracy, "test_digits": test_digits, "outputs": outputs})
+        test_accuracy, test_digits, found = snapshot_accuracy(steps, steps)
+        callbacks.on_snapshot_end(steps, {"test_accuracy": test_accuracy, "test_digits": test_digits, "answers": found,
+                                          "outputs": outputs})
         facts = {"steps": steps, "test_accuracy": test_accuracy, "run": run["run"], "data": DATA,
                  "network": config.network, "precision": precision_of(tf.compat.v1.get_default_session()), "seed": run["seed"],
                  "date": datetime.datetime.now().isoformat(timespec="seconds"), "tensorflow": tf.__version__}

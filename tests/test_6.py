@@ -49,11 +49,13 @@ def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
     assert lines[0].startswith("model/: 300 training steps, seed 1, test accuracy ")
     # The fixture ran 4.py for this model first: the page has its patterns.
     assert re.fullmatch(r"images/6\.html: 4 snapshot steps \(0, 100, 200, 300\), with 4\.py's patterns, [\d.]+ MB "
-                        r"with its files; open it in a browser", lines[1]), lines[1]
+                        r"with its files; open it in a browser", lines[2]), lines[2]
+    assert lines[1].startswith("confusion matrix: wrong on all 10,000 test images: "), "test_6_mistakes.py checks it"
     names = sorted(n for n in os.listdir(os.path.join(repo.path, "images")) if n.startswith("6"))
     assert names == ["6.html", "6_circuits.js", "6_explorer.css", "6_explorer_api.js", "6_explorer_base.js",
-                     "6_explorer_channel.js", "6_explorer_circuit.js", "6_explorer_photo.js", "6_explorer_run.js", "6_explorer_tiles.js", "6_explorer_why.js", "6_live.js", "6_network.js", "6_preprocessing.js", "6_run.js",
-                     "6_weights_0.js", "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
+                     "6_explorer_channel.js", "6_explorer_circuit.js", "6_explorer_fool.js", "6_explorer_mistakes.js",
+                     "6_explorer_photo.js", "6_explorer_run.js", "6_explorer_tiles.js", "6_explorer_why.js", "6_fool.js",
+                     "6_live.js", "6_network.js", "6_preprocessing.js", "6_run.js", "6_test.js", "6_weights_0.js", "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
     # Everything the page loads is beside it, in images/: no address of the network anywhere.
     with open(repo.image("6.html"), encoding="utf-8") as f:
         page = f.read()
@@ -70,9 +72,16 @@ def test_6_run_lists_the_steps_with_their_test_accuracies(explored):
         run = json.loads(re.fullmatch(r"explorerRun\((.*)\);\n", f.read(), re.S).group(1))
     with open(os.path.join(repo.path, "model", "run.json"), encoding="utf-8") as f:
         saved = json.load(f)
-    assert [(s["step"], s["test_accuracy"], s["test_digits"]) for s in run["steps"]] == [
-        (s["step"], s["test_accuracy"], s["test_digits"]) for s in saved["snapshots"]]
-    assert [s["test_digits"] for s in run["steps"]] == [1000, 1000, 1000, 10000], "the article's 10,000 at the last step"
+    # Training measured the snapshots on the first 1,000 test digits, the last on all; 6.py measures each
+    # on all 10,000 (the confusion matrix's answers): the last step's is the article's line.
+    assert [s["test_digits"] for s in saved["snapshots"]] == [1000, 1000, 1000, 10000]
+    assert [(s["step"], s["test_digits"]) for s in run["steps"]] == [(s["step"], 10000) for s in saved["snapshots"]]
+    assert run["steps"][-1]["test_accuracy"] == saved["test_accuracy"] == saved["snapshots"][-1]["test_accuracy"]
+    labels = np.frombuffer(base64.b64decode(run["test_labels"]), np.uint8)
+    assert (labels == cnn.mnist.test.labels.argmax(axis=1)).all()
+    for s in run["steps"]:
+        assert s["test_accuracy"] == np.mean(np.frombuffer(base64.b64decode(s["answers"]), np.uint8) == labels)
+    assert abs(run["steps"][1]["test_accuracy"] - saved["snapshots"][1]["test_accuracy"]) < 0.05, "the first 1,000 alike"
     assert [d["label"] for d in run["digits"]] == cnn.mnist.test.labels[:10].argmax(axis=1).tolist()
     # The page's constants come from Python: the layers' shapes and fields (cnn.LAYERS) and SmoothGrad's (saliency.py)
     assert run["layers"] == [["h_conv1", 28, 32, 5], ["h_pool1", 14, 32, 6], ["h_conv2", 14, 64, 14], ["h_pool2", 7, 64, 16]]
@@ -104,12 +113,12 @@ def test_the_pages_why_is_tensorflows_gradients(explored, tmp_path, step, tag):
 # Wrong versions of the page's network (web/network.js) that the tests must catch on every digit:
 # (what is wrong, its text in network.js, what it becomes)
 BACKWARD_MUTATIONS = {
-    "no ReLU mask at h_fc1": ("if (layers.h_fc1[j] > 0) { units[n] = j;", "if (true) { units[n] = j;"),
+    "no ReLU mask at h_fc1": ("if (!(layers.h_fc1[j] > 0)) continue;", "if (false) continue;"),
     "no ReLU mask at the convolutions": ("if (out[base + co] > 0 && grad[base + co] !== 0)", "if (grad[base + co] !== 0)"),
     "max pooling's gradient spread over its window": (
         "          out[at] += g;", "          for (const [dy, dx] of WINDOW) out[((2 * y + dy) * size + 2 * x + dx) * C + c] += g / 4;"),
-    "W_fc1's scale 1% too large in the backward pass": ("g1[n++] = w.W_fc2[j * w.b_fc2.length + cls] * w.W_fc1_scale[j];",
-                                                        "g1[n++] = w.W_fc2[j * w.b_fc2.length + cls] * w.W_fc1_scale[j] * 1.01;"),
+    "W_fc1's scale 1% too large in the backward pass": ("g1[n++] = g * w.W_fc1_scale[j];",
+                                                        "g1[n++] = g * w.W_fc1_scale[j] * 1.01;"),
 }
 FORWARD_MUTATIONS = {
     "the edge repeated, not SAME's zeros": ("const iy = y + ky - half;\n          if (iy < 0 || iy >= size) continue; // SAME: zeros outside",

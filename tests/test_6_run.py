@@ -9,7 +9,11 @@ import subprocess
 import sys
 import time
 
+import numpy as np
+import tensorflow as tf
+
 import cnn
+from machinery.analyses.confusion import confusion_matrix
 from machinery.run import run_page
 from pagetools import NAMES, assert_same_as_tensorflow, open_page, shows, tf_layers
 from tools import remove_leftovers
@@ -54,6 +58,10 @@ def test_the_page_follows_a_run_while_it_runs(browser, repo, tmp_path):
     assert view.evaluate("window.explorer.training()")["running"]
     view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,150]' && window.explorer.state().step === 150")
     shows(view.locator("#step-label"), "step 150, the weights as they are now, while training$")
+    # Where it goes wrong: no matrix for the live weights; a snapshot's on the test digits it was measured on
+    shows(view.locator("#mistakes-text"), "No confusion matrix for the weights as they are now")
+    assert view.evaluate("window.explorer.confusion()") is None
+    assert np.sum(view.evaluate("window.explorer.confusion(100)")["counts"]) == 1000
     view.wait_for_function("window.progressTexts.some((t) => /^Training now: step 150 of 210, [\\d.]+ steps\\/s, .+ left/.test(t))")
     # The reader moves the slider: it stays there while new steps come, until "Follow the run".
     view.evaluate("window.explorer.setStep(0)")
@@ -74,6 +82,11 @@ def test_the_page_follows_a_run_while_it_runs(browser, repo, tmp_path):
     view.wait_for_function("JSON.stringify(window.explorer.steps()) === '[0,100,200,210]'")
     view.wait_for_function("window.explorer.state().step === 210")
     shows(view.locator("#run"), "model/: 210 training steps, seed 1, test accuracy ")
+    # The run's end: the last step's matrix over all 10,000 test digits, TensorFlow's answers to them
+    with tf.compat.v1.Session():
+        cnn.restore_model("after", os.path.join(repo.path, "model"))
+        expected = confusion_matrix(cnn.mnist.test.labels.argmax(axis=1), cnn.test_answers(cnn.mnist.test.images), 10)
+    assert np.array_equal(view.evaluate("window.explorer.confusion(210)")["counts"], expected)
     # Play: the column goes through the steps, one a second.
     view.locator("#play").click()
     view.wait_for_function("window.explorer.state().step === 100")
@@ -90,10 +103,12 @@ def test_the_page_follows_a_run_while_it_runs(browser, repo, tmp_path):
     names = os.listdir(os.path.join(repo.path, "images"))
     assert "6_weights_live.js" not in names and not [n for n in names if n.endswith(".tmp")]
     # The page's budget: a weights file per snapshot step of at most 13.5 MB (W_fc1's 3.2 million weights,
-    # 3 bytes each, in base64) and under 1 MB for the rest of the page
+    # 3 bytes each, in base64), the test digits in 2.3 MB (MNIST's 7.8 MB, zlib and base64) and under 1 MB for the rest
     weights = [n for n in names if n.startswith("6_weights_")]
     assert len(weights) == 4 and all(os.path.getsize(repo.image(n)) < 13.5e6 for n in weights)
-    assert sum(os.path.getsize(repo.image(n)) for n in names if n.startswith(("6", "pages", "lang")) and n not in weights) < 1e6
+    assert os.path.getsize(repo.image("6_test.js")) < 2.3e6
+    assert sum(os.path.getsize(repo.image(n)) for n in names
+               if n.startswith(("6", "pages", "lang")) and n not in weights + ["6_test.js"]) < 1e6
 
 
 def test_a_run_that_looked_killed_still_ends_on_the_page(browser, explored, tmp_path):

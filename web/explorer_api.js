@@ -29,7 +29,8 @@
         return {step, layers: out, h_fc1: layers.h_fc1 && Array.from(layers.h_fc1),
                 probabilities: layers.probabilities && layers.probabilities.slice()};
       };
-      return Object.assign(column("main"), {input: Array.from(S.input), drawn: S.drawn, photo: S.photo,
+      return Object.assign(column("main"), {input: Array.from(S.input), drawn: S.drawn, photo: S.photo, test: S.test,
+                                            fooled: S.fooled && S.fooled.target,
                                             models: {main: X.modelOf("main"), compare: X.modelOf("compare")},
                                             compare: column("compare")});
     },
@@ -52,6 +53,25 @@
     circuit(channel) { return X.circuitOf("main", channel); },
     // a layer's channel in the panel, for the Training step column, as a click opens it; open(null) closes it
     open(name, channel) { X.select(name ? {name, c: channel, column: "main"} : null); },
+    // Where it goes wrong at a step (the Training step column's by default): counts[true][answer] over
+    // the test images the step's answers cover (all of them, but while training: docs/6.md), from
+    // TensorFlow's answers; null for a live step.
+    confusion(step) {
+      const entry = step === undefined ? S.steps.main : S.run.steps.find((s) => s.step === step && !s.live);
+      const counts = X.confusion(entry);
+      return counts && {step: entry.step, counts};
+    },
+    // the indices of the test images in the cell (true class, answer) at a step, ascending
+    cell(truth, answer, step) {
+      return X.cellOf(step === undefined ? S.steps.main : S.run.steps.find((s) => s.step === step && !s.live), truth, answer);
+    },
+    showTest(i) { return X.showTest(i); }, // test image i on the pad, once the test images are here
+    // "Fool it": resolves with {input, answer, target, steps, changed, l2, reached, probability} once the
+    // fooled input is on the pad (fool.js); from the input before any fooling, at the Training step column's step.
+    fool(target) {
+      return X.fool(target).then((r) => ({input: Array.from(r.input), answer: r.answer, target: r.target, steps: r.steps,
+                                          changed: r.changed, l2: r.l2, reached: r.reached, probability: r.probability}));
+    },
     asked() { return S.asked; }, // the digit the maps are asked of (a click on its bar), or null: the answers
     // ms of n updates with the maps and n without (forward only, as before them), in turns: medians.
     // Each a new input, as a pen move gives: both columns computed afresh.

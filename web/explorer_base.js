@@ -32,6 +32,11 @@ window.Explorer = (function () {
     drawn: false, // the pad holds a drawing (not only a test digit or a photo)
     photo: null, // the name of the photo on the pad (drawn over or not); null after Clear or a test digit
     photoError: null, // why the last photo could not be taken: [English, Japanese], or null
+    test: null, // the index of the test image on the pad (drawn over or not), or null
+    tests: null, // the test images, a byte a pixel (6_test.js, unpacked), once here
+    testsError: null, // why they are not: [English, Japanese], or null
+    cell: null, // the confusion matrix's chosen cell: [true class, answer], or null
+    fooled: null, // "fool it" (explorer_fool.js): {original, target, result: fool.js's, layers: both's}, while on the pad
     steps: {main: null, compare: null}, // the entry of run.steps each column shows
     following: true, // the Training step column moves to the newest step, until the reader moves it
     playing: false, // the play button runs the Training step column through the steps
@@ -100,12 +105,17 @@ window.Explorer = (function () {
   // --- actions: the only writers of the state; each draws the page anew (X.render) ---
 
   // The network's input (784 numbers in [0, 1]) and what made it: "stroke" (the pen, over whatever the
-  // pad held; drawn at the next frame), "test" (a test digit), "photo" (photo: its name), "clear", "set"
-  // (the API's), "keep" (a new copy, all else as it was: explorer.measure).
-  X.setInput = function (input, how, photo = null, explain = true) {
+  // pad held; drawn at the next frame), "test" (a test digit; from: its index in the test set, if it is
+  // one of them), "photo" (from: its name), "fool" (fooled: "fool it"'s result), "clear", "set" (the
+  // API's), "keep" (a new copy, all else as it was: explorer.measure). All but "keep" and "fool" end "fool it".
+  X.setInput = function (input, how, from = null, explain = true, fooled = null) {
     S.input = Float32Array.from(input);
     S.drawn = how === "stroke" || (how === "keep" && S.drawn);
-    if (how === "test" || how === "clear" || how === "photo") S.photo = how === "photo" ? photo : null;
+    if (how === "test" || how === "clear" || how === "photo") {
+      S.photo = how === "photo" ? from : null;
+      S.test = how === "test" ? from : null;
+    }
+    if (how !== "keep") S.fooled = how === "fool" ? fooled : null;
     if (how === "stroke") X.renderSoon();
     else X.render(explain);
   };
@@ -142,6 +152,18 @@ window.Explorer = (function () {
   X.ask = function (cls, column = "main") {
     const answer = X.views[column] && X.views[column].answer;
     S.asked = S.asked === cls || (S.asked === null && cls === answer) ? null : cls;
+    X.render();
+  };
+
+  X.setCell = function (cell) { // [true, answer]: that cell's test images listed; the same again: closed
+    S.cell = cell && S.cell && cell.join() === S.cell.join() ? null : cell;
+    X.render();
+  };
+
+  X.setTests = function (tests, error = null) { // the test images (or why not: [English, Japanese]), once
+    S.tests = tests;
+    S.testsError = error;
+    X.testsLoaded();
     X.render();
   };
 

@@ -169,18 +169,20 @@
     X.buildTable();
     X.setupPad();
     X.setupPhoto();
+    X.setupMistakes();
+    X.buildFool();
     const box = $("digits");
-    S.run.digits.forEach((digit) => {
+    S.run.digits.forEach((digit, k) => { // (the first 10 test images: k is its index)
       const pixels = Array.from(network.bytes(digit.pixels), (v) => v / 255);
       const canvas = document.createElement("canvas");
       X.paint(canvas, pixels.map((v) => Math.round(255 * v)), 28, 28);
       canvas.dataset.label = digit.label;
-      canvas.addEventListener("click", () => X.startFrom(pixels));
+      canvas.addEventListener("click", () => X.startFrom(pixels, "test", k));
       box.appendChild(canvas);
     });
     X.showTexts();
     document.addEventListener("langchange", X.showTexts);
-    X.startFrom(Array.from(network.bytes(S.run.digits[0].pixels), (v) => v / 255));
+    X.startFrom(Array.from(network.bytes(S.run.digits[0].pixels), (v) => v / 255), "test", 0);
     if (S.run.steps.length) {
       const final = S.run.steps[S.run.steps.length - 1].step, first = X.stepsOf("compare")[0].step;
       Promise.all([X.load(final), X.load(first, "compare")]).then(() => {

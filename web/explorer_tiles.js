@@ -133,6 +133,8 @@
       X.showColumn(column);
     }
     X.showChannel();
+    X.showMistakes();
+    X.showFool();
     X.showSteps();
     X.showTraining();
     X.showPhotoError();
@@ -196,15 +198,15 @@
     X.clearPad = clear;
   };
 
-  // A test digit or a photo's input (how, photo: setInput's): the network gets it as it is; the pad
+  // A test digit, a photo's input or a fooled one (how, from, fooled: setInput's): the network gets it as it is; the pad
   // shows it enlarged, to draw over.
-  X.startFrom = function (pixels, how = "test", photo = null) {
+  X.startFrom = function (pixels, how = "test", from = null, fooled = null) {
     X.clearPad();
     const small = document.createElement("canvas");
     X.paint(small, Array.from(pixels, (v) => Math.round(255 * v)), 28, 28);
     const context = $("draw").getContext("2d");
     context.imageSmoothingEnabled = true;
     context.drawImage(small, 0, 0, $("draw").width, $("draw").height);
-    X.setInput(pixels, how, photo);
+    X.setInput(pixels, how, from, true, fooled);
   };
 })(window.Explorer);

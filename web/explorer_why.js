@@ -27,16 +27,16 @@
   };
 
   // RGB bytes of 28x28 pictures onto a canvas
-  function paintRgb(canvas, rgb) {
+  const paintRgb = X.paintRgb = function (canvas, rgb) {
     canvas.width = canvas.height = 28;
     const context = canvas.getContext("2d"), image = context.createImageData(28, 28);
     for (let i = 0; i < 784; i++) image.data.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
     context.putImageData(image, 0, 0);
-  }
+  };
 
   // drawing.heat_overlay: the digit in gray (0.6 of its value) where the heat is 0, through red to
   // yellow where it is 1
-  function heatOverlay(digit, heat) {
+  const heatOverlay = X.heatOverlay = function (digit, heat) {
     const rgb = new Uint8ClampedArray(784 * 3);
     for (let i = 0; i < 784; i++) {
       const h = heat[i], base = 0.6 * digit[i] * (1 - h);
@@ -44,13 +44,13 @@
       for (let k = 0; k < 3; k++) rgb[3 * i + k] = Math.round(255 * Math.min(Math.max(base + hot[k] * h, 0), 1));
     }
     return rgb;
-  }
+  };
 
   // drawing.digit_sheet's saliency: white from the 99th percentile up (numpy's, linear)
-  function saliencyGray(saliency) {
+  const saliencyGray = X.saliencyGray = function (saliency) {
     const top = Math.max(preprocessing.percentile(Float64Array.from(saliency).sort(), 99), 1e-12);
     return Array.from(saliency, (v) => Math.round(255 * Math.min(v / top, 1)));
-  }
+  };
 
   // SmoothGrad (saliency.py's, with its samples and noise from 6_run.js: copies of the input with
   // Gaussian noise, their gradients averaged, then the absolute value), once the pen rests: that many

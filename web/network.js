@@ -247,12 +247,19 @@
   // The gradient of the logit with respect to the input (saliency: its absolute value), to h_pool1
   // and to h_conv2; HiResCAM on h_pool1 and h_conv2 (positive part, 14x14), and h_conv2's
   // channels' contributions to the logit (HiResCAM's per-channel terms). All row-major, NHWC.
+  // cls may instead be a gradient on the logits (one number a class): the same of sum_k cls[k] logits[k]
+  // (fool.js's log-probability).
   function backward(w, layers, cls) {
-    // fc2, and fc1's ReLU: the units that are on pass W_fc2's column on
-    const units = new Int32Array(1024), g1 = new Float64Array(1024);
+    // fc2, and fc1's ReLU: the units that are on pass W_fc2's column on (or the columns, weighted)
+    const classes = w.b_fc2.length, units = new Int32Array(1024), g1 = new Float64Array(1024);
     let n = 0;
     for (let j = 0; j < 1024; j++) {
-      if (layers.h_fc1[j] > 0) { units[n] = j; g1[n++] = w.W_fc2[j * w.b_fc2.length + cls] * w.W_fc1_scale[j]; }
+      if (!(layers.h_fc1[j] > 0)) continue;
+      let g = 0;
+      if (typeof cls === "number") g = w.W_fc2[j * classes + cls];
+      else for (let k = 0; k < classes; k++) g += w.W_fc2[j * classes + k] * cls[k];
+      units[n] = j;
+      g1[n++] = g * w.W_fc1_scale[j];
     }
     // fc1: to h_pool2 (h_pool2_flat is h_pool2 as it is), W_fc1 as integers times their column's scale,
     // four rows at a time, each summed in the units' order, the rows left over one by one

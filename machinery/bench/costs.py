@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 
+import numpy as np
 import tensorflow as tf
 
 from machinery.bench.table import Row
@@ -60,7 +61,8 @@ def live_page_costs(net, sess, repeats=3):
         begin = {"run": "bench", "steps": 20000, "started": "now", "seed": None}
         with contextlib.redirect_stderr(io.StringIO()):  # its line with the page's address
             start = statistics.median(timed(lambda: page.on_train_begin(begin)) for _ in range(repeats))
-        snapshot = statistics.median(timed(lambda: page.on_snapshot_end(0, {"test_accuracy": 0.5, "test_digits": 1000}))
+        snapshot = statistics.median(timed(lambda: page.on_snapshot_end(0, {"test_accuracy": 0.5, "test_digits": 1000,
+                                                                           "answers": np.zeros(1000, np.uint8)}))
                                      for _ in range(repeats))
         progress = statistics.median(timed(lambda: page.progress(1)) for _ in range(repeats))
 

@@ -8,7 +8,7 @@ class Callback:
     """Nothing at each of train()'s moments: a callback overrides those at which it does something.
 
     logs are dicts, as Keras' are: on_train_begin's {run, steps, started, seed}; on_snapshot_end's
-    {test_accuracy, test_digits, outputs}; on_train_accuracy's {train_accuracy, batch}; on_train_end's
+    {test_accuracy, test_digits, answers, outputs}; on_train_accuracy's {train_accuracy, batch}; on_train_end's
     the run's facts, which run.json keeps (keep.RUN_FACTS).
     """
 
@@ -19,7 +19,8 @@ class Callback:
         """At a snapshot step (snapshot_steps; the last one after training), before its test accuracy."""
 
     def on_snapshot_end(self, step, logs):
-        """At a snapshot step, its test accuracy measured on the first test_digits test digits; outputs:
+        """At a snapshot step, its test accuracy measured on the first test_digits test digits, and the
+        answers to them (cnn.test_answers); outputs:
         what train()'s snapshot returned for it (or None)."""
 
     def on_train_accuracy(self, step, logs):

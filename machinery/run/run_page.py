@@ -15,6 +15,7 @@ import pathlib
 import re
 import sys
 import time
+import zlib
 
 import numpy as np
 import tensorflow as tf
@@ -92,6 +93,20 @@ def page_digits(images, labels):
             for image, label in zip(images, labels)]
 
 
+def page_labels(labels):
+    """The test set's labels (one-hot) as the confusion matrix reads them: base64 of a byte a test image."""
+    return b64(np.argmax(labels, axis=1), np.uint8)
+
+
+def save_test_images(folder, run, images):
+    """6_test.js: explorerTest(run, {count, zlib}): the test images (N, 784 in [0, 1]) a byte a pixel,
+    row after row, compressed by zlib (MNIST's 7.8 MB in 1.6 MB, base64 2.2 MB), as the confusion matrix's
+    cells show them and the pad takes one; the page unpacks them with the browser's DecompressionStream."""
+    packed = zlib.compress(np.rint(np.asarray(images) * 255).astype(np.uint8).tobytes(), 6)
+    save_text("6_test.js", "explorerTest(%s, %s);\n" % (json.dumps(run), json.dumps(
+        {"count": len(images), "zlib": base64.b64encode(packed).decode()})), folder)
+
+
 def page_data(data):
     """What the page knows of the data set (datasets.py's facts): its class names, whether they are MNIST's
     digits, how many test images it has, and how the pad's drawing is made an input (reader_image)."""
@@ -128,7 +143,8 @@ def page_channels(path, run):
 
 def write_run(folder, run, live=None):
     """6.html and its files in folder: the run (6_run.js: {run, summary: [English, Japanese], steps:
-    [{step, test_accuracy, test_digits, file}], digits, channels, running, layers (page_layers), data
+    [{step, test_accuracy, test_digits, answers (TensorFlow's to the first test_digits test images, base64
+    bytes), file}], digits, test_labels (page_labels), channels, running, layers (page_layers), data
     (page_data)}, with
     SmoothGrad's settings, saliency.py's) and 6_live.js (what the page polls: live, or the run as it
     stands). The steps' weights are saved first (save_weights)."""
@@ -175,9 +191,11 @@ class RunPage(Callback):
                     "summary": ("training now: %s steps, %s, started %s" % (format(self.steps, ","), seed_words(seed), started),
                                 "学習中：全 %s ステップ、%s、開始 %s" % (format(self.steps, ","), seed_words(seed, "ja"), started.replace("T", " "))),
                     "digits": page_digits(net.mnist.test.images[:10], net.mnist.test.labels[:10]),
+                    "test_labels": page_labels(net.mnist.test.labels),
                     "layers": page_layers(net.layers), "data": page_data(net.data)}
         self.started = self.last_progress = self.last_live = time.time()
         remove_leftovers(self.folder, LEFTOVERS)
+        save_test_images(self.folder, logs["run"], net.mnist.test.images)
         write_run(self.folder, self.run, live=self.progress(write=False))
         print("Watch it learn: %s" % pathlib.Path(self.folder, "6.html").as_uri(), file=sys.stderr)
 
@@ -186,7 +204,7 @@ class RunPage(Callback):
         file_name = "6_weights_%d.js" % step
         save_weights(file_name, self.run["run"], step, self.weights(), self.folder, self.net.config.network)
         self.run["steps"].append({"step": step, "test_accuracy": logs["test_accuracy"], "test_digits": logs["test_digits"],
-                                  "file": file_name})
+                                  "answers": b64(logs["answers"], np.uint8), "file": file_name})
         self.live, self.last_live = None, time.time()  # a snapshot step is newer than the last live one
         self.progress(step)
 
