@@ -132,7 +132,7 @@ def test_the_slider_at_step_0_shows_the_weights_before_training(page, explored):
     page.evaluate("window.explorer.setInput(%s)" % json.dumps(digit.tolist()))
     page.locator("#step").fill("0")  # the slider, moved to its first snapshot
     page.wait_for_function("window.explorer.state().step === 0")
-    shows(page.locator("#step-label"), r"step 0, test accuracy 0\.\d{4} on the first 1,000 test digits$")
+    shows(page.locator("#step-label"), r"step 0, test accuracy 0\.\d{4} on all 10,000 test digits$")  # (6.py's: all of them)
     state = page.evaluate("window.explorer.state()")
     expected = tf_layers(os.path.join(repo.path, "model"), "before", digit[None])
     assert_same_as_tensorflow([[state["layers"][name]] for name in NAMES], [state["probabilities"]], expected)

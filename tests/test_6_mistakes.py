@@ -69,7 +69,7 @@ def test_the_confusion_matrix_is_tensorflows_at_two_steps(page, answers):
     page.evaluate("window.explorer.setStep(100)")
     wrong = 10000 - int(np.trace(confusion_matrix(LABELS, answers[100], 10)))
     shows(page.locator("#mistakes-text"), r"Step 100: %s wrong of all 10,000 test digits\." % format(wrong, ","))
-    counts = [[int(td.text_content() or 0) for td in row.locator("td").all()] for row in page.locator("#confusion tr").all()[1:]]
+    counts = [[int(td.text_content().replace(",", "") or 0) for td in row.locator("td").all()] for row in page.locator("#confusion tr").all()[1:]]
     assert np.array_equal(counts, confusion_matrix(LABELS, answers[100], 10))
 
 

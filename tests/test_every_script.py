@@ -71,7 +71,9 @@ def test_5_trains_first_when_there_is_no_model(repo, tmp_path):
 
 def test_6_trains_first_when_there_is_no_model(repo):
     page = trained_first(repo, "6.py")
-    assert len(page) == 1 and re.fullmatch(r"images/6\.html: 2 snapshot steps \(0, 10\), 4\.py has not run for this "
+    assert len(page) == 2 and re.fullmatch(r"images/6\.html: 2 snapshot steps \(0, 10\), 4\.py has not run for this "
                                            r"model: weights in place of patterns, [\d.]+ MB with its files; open it "
-                                           r"in a browser", page[0]), page
+                                           r"in a browser", page[1]), page
+    assert re.fullmatch(r"confusion matrix: wrong on all 10,000 test images: [\d,]+ at step 0, [\d,]+ at 10; at the end "
+                        r"most often \d read as \d \(\d+\)", page[0]), page
     assert sorted(os.listdir(os.path.join(repo.path, "images"))) == sorted(run_page_files([0, 10]))

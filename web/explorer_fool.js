@@ -52,12 +52,12 @@
 
   X.buildFool = function () {
     const box = $("fool-targets");
-    box.replaceChildren(...S.run.data.classes.map((name, k) => {
+    box.replaceChildren(...S.run.data.classes.flatMap((name, k) => {
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = name;
       button.dataset.target = k;
-      return button;
+      return [button, " "]; // (apart in the page's text too)
     }));
     box.addEventListener("click", (e) => {
       const button = e.target.closest("button");
@@ -70,7 +70,7 @@
 
   X.showFool = function () {
     const f = S.fooled;
-    for (const button of $("fool-targets").children) {
+    for (const button of $("fool-targets").querySelectorAll("button")) {
       button.title = T("move the input until it answers ", "答えが ") + X.className(Number(button.dataset.target)) + T("", " になるまで入力を動かす");
       button.disabled = !X.views.main;
     }
@@ -95,7 +95,7 @@
                                           "後：" + name(r.answer) + "（なぜ " + name(f.target) + "）");
     const how = T(r.steps + " steps, " + X.number(r.changed) + " pixels changed (by a gray level or more, at most " + top.toFixed(2) +
                   "), L2 distance " + r.l2.toFixed(2),
-                  r.steps + " ステップ、変わったピクセル " + X.number(r.changed) + " 個（1 階調以上。最大 " + top.toFixed(2) + "）、L2 距離 " + r.l2.toFixed(2));
+                  r.steps + " ステップで、変わったピクセル " + X.number(r.changed) + " 個（1 階調以上。最大 " + top.toFixed(2) + "）、L2 距離 " + r.l2.toFixed(2));
     $("fool-text").textContent = r.reached
       ? T("Step " + X.number(f.step) + ": it now answers " + name(f.target) + " (" + percent(p[f.target]) + ") after " + how + ". Red: ink added; blue: taken away.",
           "ステップ " + X.number(f.step) + "：答えは " + name(f.target) + "（" + percent(p[f.target]) + "）になりました。" + how + "。赤は足したインク、青は消したインクです。")

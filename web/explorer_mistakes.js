@@ -97,7 +97,7 @@
       ". Rows: the true " + (X.mnist() ? "digit" : "class") + "; columns: what the network answers. Click a cell to see them.",
       "ステップ " + X.number(entry.step) + "：テスト画像" + (first ? "の最初の " + count + " 枚" : " " + count + " 枚すべて") +
       "のうち " + wrong + " 枚を間違えています。行が正解、列がネットワークの答えです。マスをクリックすると、その画像を表示します。");
-    const cell = Math.max(12, Math.min(32, Math.floor(360 / classes))); // px: 10 digits at 32, EMNIST's 62 smaller
+    const cell = Math.max(12, Math.min(38, Math.floor(380 / classes))); // px: 10 digits at 38 (1,134), EMNIST's 62 smaller
     const head = document.createElement("tr");
     const corner = document.createElement("th");
     corner.textContent = T("true \\ answer", "正解＼答え");
@@ -114,7 +114,7 @@
       tr.appendChild(th);
       row.forEach((c, a) => {
         const td = document.createElement("td"), look = shade(c, t === a ? topRight : topWrong, t === a);
-        td.textContent = c && cell >= 24 ? c : "";
+        td.textContent = c && cell >= 24 ? X.number(c) : "";
         td.style.background = look.background;
         td.style.color = look.color;
         td.style.width = td.style.height = cell + "px";

@@ -23,14 +23,15 @@ from tools import ROOT
 
 def in_chromium(page, digits):
     """(seconds to ready, ms of an update with why, ms of the layers alone, ms of an update with why and
-    an h_conv2 channel's circuit open), or Nones without Chromium."""
+    an h_conv2 channel's circuit open, ms and steps of "fool it" into the digit after each one's answer:
+    medians), or Nones without Chromium."""
     chromium = shutil.which("chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         chromium = None
     if not chromium:
-        return None, None, None, None
+        return None, None, None, None, None, None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
@@ -39,16 +40,20 @@ def in_chromium(page, digits):
         view.wait_for_function("window.explorer && window.explorer.ready")
         view.evaluate("window.explorer.ready")
         ready_s = view.evaluate("window.explorer.readyMs") / 1000  # from navigation's start
-        times, circuit = [], []
+        times, circuit, fools = [], [], []
         for digit in digits.tolist():
             view.evaluate("pixels => window.explorer.setInput(pixels)", digit)
             times.append(view.evaluate("window.explorer.measure(5)"))
             view.evaluate("window.explorer.open('h_conv2', 0)")  # its panel, redrawn at every update
             circuit.append(view.evaluate("window.explorer.measure(5)")["full_ms"])
             view.evaluate("window.explorer.open(null)")
+            fools.append(view.evaluate("""async () => {
+                const p = window.explorer.state().probabilities, start = performance.now();
+                const r = await window.explorer.fool((p.indexOf(Math.max(...p)) + 1) % p.length);
+                return [performance.now() - start, r.steps]; }"""))
         browser.close()
     return (ready_s, statistics.median(t["full_ms"] for t in times), statistics.median(t["forward_ms"] for t in times),
-            statistics.median(circuit))
+            statistics.median(circuit), statistics.median(f[0] for f in fools), statistics.median(f[1] for f in fools))
 
 
 def under_node(net, folder, digits):
@@ -83,7 +88,7 @@ def measure(net, args, folder, facts):
     six_s = timed(lambda: subprocess.run([sys.executable, os.path.join(folder, "6.py")], check=True, capture_output=True))
     images = os.path.join(folder, "images")
     page_mb = sum(os.path.getsize(os.path.join(images, n)) for n in os.listdir(images) if n.startswith("6")) / 1e6
-    ready_s, update_ms, forward_only_ms, circuit_ms = in_chromium(os.path.join(images, "6.html"), net.mnist.test.images[:5])
+    ready_s, update_ms, forward_only_ms, circuit_ms, fool_ms, fool_steps = in_chromium(os.path.join(images, "6.html"), net.mnist.test.images[:5])
     forward_ms, backward_ms, same, error = under_node(net, folder, net.mnist.test.images[:args.page_digits])
     return [Row("6py_s", "python 6.py (s)", six_s),
             Row("page_mb", "6.py's page and its files (MB)", page_mb),
@@ -91,6 +96,8 @@ def measure(net, args, folder, facts):
             Row("page_update_ms", "page: one update, 2 steps, with why (ms)", update_ms),
             Row("page_forward_only_ms", "page: the same, the layers alone (ms)", forward_only_ms),
             Row("page_update_circuit_ms", "page: one update with why, an h_conv2 circuit open (ms)", circuit_ms),
+            Row("page_fool_ms", "page: fool it, into the digit after its answer (ms)", fool_ms),
+            Row("page_fool_steps", "page: fool it, its steps", fool_steps),
             Row("node_forward_ms", "page's forward pass under node (ms/digit)", forward_ms),
             Row("node_backward_ms", "page's backward pass under node (ms/digit)", backward_ms),
             Row("page_digits", "test digits under node", args.page_digits),
