@@ -51,6 +51,8 @@ def test_6_writes_the_test_set_and_says_what_it_gets_wrong(explored, answers):
 
 
 def test_the_confusion_matrix_is_tensorflows_at_two_steps(page, answers):
+    # The test digits (2.2 MB) are asked for only once the page is first drawn: it never waits for them.
+    assert page.evaluate("window.explorer.testsAskedMs()") >= page.evaluate("window.explorer.readyMs")
     for step in (100, 300):
         expected = confusion_matrix(LABELS, answers[step], 10)
         found = page.evaluate("(step) => window.explorer.confusion(step)", step)

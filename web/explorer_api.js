@@ -66,6 +66,7 @@
       return X.cellOf(step === undefined ? S.steps.main : S.run.steps.find((s) => s.step === step && !s.live), truth, answer);
     },
     showTest(i) { return X.showTest(i); }, // test image i on the pad, once the test images are here
+    testsAskedMs() { return X.testsAskedMs; }, // when the test images were asked for (after readyMs), or undefined
     // "Fool it": resolves with {input, answer, target, steps, changed, l2, reached, probability} once the
     // fooled input is on the pad (fool.js); from the input before any fooling, at the Training step column's step.
     fool(target) {

@@ -90,19 +90,20 @@
     X.paint($("fool-saliency-after"), X.saliencyGray(whyAfter.saliency), 28, 28);
     X.paintRgb($("fool-cam-after"), X.heatOverlay(r.input, preprocessing.toInputSize(whyAfter.hirescam.h_conv2, 14)));
     $("fool-before-label").textContent = T("before: " + name(f.answer) + ", why " + name(f.answer),
-                                           "前：" + name(f.answer) + "（なぜ " + name(f.answer) + "）");
-    $("fool-after-label").textContent = T("after: " + name(r.answer) + ", why " + name(f.target),
-                                          "後：" + name(r.answer) + "（なぜ " + name(f.target) + "）");
+                                           "前：" + name(f.answer) + "（なぜ " + name(f.answer) + " なのか）");
+    $("fool-after-label").textContent = r.reached
+      ? T("after: " + name(r.answer) + ", why " + name(f.target), "後：" + name(r.answer) + "（なぜ " + name(f.target) + " なのか）")
+      : T("after: " + name(r.answer) + ", why not " + name(f.target), "後：" + name(r.answer) + "（なぜ " + name(f.target) + " ではないのか）");
     const how = T(r.steps + " steps, " + X.number(r.changed) + " pixels changed (by a gray level or more, at most " + top.toFixed(2) +
                   "), L2 distance " + r.l2.toFixed(2),
-                  r.steps + " ステップで、変わったピクセル " + X.number(r.changed) + " 個（1 階調以上。最大 " + top.toFixed(2) + "）、L2 距離 " + r.l2.toFixed(2));
+                  r.steps + " ステップ、変わったピクセル " + X.number(r.changed) + " 個（1 階調以上。変化は最大 " + top.toFixed(2) + "）、L2 距離 " + r.l2.toFixed(2));
     $("fool-text").textContent = r.reached
       ? T("Step " + X.number(f.step) + ": it now answers " + name(f.target) + " (" + percent(p[f.target]) + ") after " + how + ". Red: ink added; blue: taken away.",
-          "ステップ " + X.number(f.step) + "：答えは " + name(f.target) + "（" + percent(p[f.target]) + "）になりました。" + how + "。赤は足したインク、青は消したインクです。")
+          "ステップ " + X.number(f.step) + "：答えは " + name(f.target) + "（" + percent(p[f.target]) + "）になりました。ここまで " + how + " です。赤は足したインク、青は消したインクです。")
       : T("Step " + X.number(f.step) + ": not fooled within " + fool.BUDGET + " steps. Closest: " + name(f.target) + " at " + percent(r.probability) +
           " (it still answers " + name(r.answer) + "), after " + how + ".",
-          "ステップ " + X.number(f.step) + "：" + fool.BUDGET + " ステップ以内にはだませませんでした。" + name(f.target) + " にいちばん近づいたのは " +
-          percent(r.probability) + "（答えは " + name(r.answer) + " のまま）。" + how + "。");
+          "ステップ " + X.number(f.step) + "：" + fool.BUDGET + " ステップ以内にはだませませんでした。" + "いちばん近づいたときの " + name(f.target) + " の確率は " +
+          percent(r.probability) + "（答えは " + name(r.answer) + " のまま）で、そこまで " + how + " です。");
     // h_conv2's channels that rose and fell most: each its map for the fooled input and its change
     const box = $("fool-channels");
     box.replaceChildren(...f.channels.map(({channel, change}) => {
@@ -110,7 +111,7 @@
       X.paint(canvas, X.channelImage(f.after.h_conv2, 14, X.layer("h_conv2")[2], channel), 14, 14);
       canvas.className = "tile";
       canvas.title = T("h_conv2, channel " + channel + ": its sum over the places " + (change >= 0 ? "rose" : "fell") + " by " + Math.abs(change).toFixed(2),
-                       "h_conv2 のチャンネル " + channel + "：全位置の合計が " + Math.abs(change).toFixed(2) + (change >= 0 ? " 増えた" : " 減った"));
+                       "h_conv2 のチャンネル " + channel + "：すべての場所の合計が " + Math.abs(change).toFixed(2) + (change >= 0 ? " 増えた" : " 減った"));
       canvas.addEventListener("click", () => X.select({name: "h_conv2", c: channel, column: "main"}));
       caption.append(String(channel), document.createElement("br"), (change >= 0 ? "+" : "") + change.toFixed(1));
       figure.append(canvas, caption);

@@ -41,7 +41,7 @@
     }
     if (typeof DecompressionStream !== "function") {
       return X.setTests(null, ["This browser can't unpack the test images (no DecompressionStream).",
-                               "このブラウザではテスト画像を展開できません（DecompressionStream がありません）。"]);
+                               "このブラウザではテスト画像を展開できません（DecompressionStream に対応していません）。"]);
     }
     const stream = new Blob([network.bytes(data.zlib)]).stream().pipeThrough(new DecompressionStream("deflate"));
     new Response(stream).arrayBuffer().then((buffer) => X.setTests(new Uint8Array(buffer)),
@@ -51,6 +51,7 @@
   let loading = null; // resolves once S.tests is set (or has failed)
   X.loadTests = function () {
     if (!loading) {
+      X.testsAskedMs = performance.now(); // (from navigation's start: after the first draw)
       loading = new Promise((resolve) => { X.testsLoaded = resolve; });
       X.script("6_test.js").catch(() => X.setTests(null, ["6_test.js is missing: run python 6.py again.",
                                                           "6_test.js がありません。python 6.py をもう一度実行してください。"]));
@@ -96,7 +97,7 @@
       "Step " + X.number(entry.step) + ": " + wrong + " wrong of " + (first ? "the first " : "all ") + count + what +
       ". Rows: the true " + (X.mnist() ? "digit" : "class") + "; columns: what the network answers. Click a cell to see them.",
       "ステップ " + X.number(entry.step) + "：テスト画像" + (first ? "の最初の " + count + " 枚" : " " + count + " 枚すべて") +
-      "のうち " + wrong + " 枚を間違えています。行が正解、列がネットワークの答えです。マスをクリックすると、その画像を表示します。");
+      "のうち " + wrong + " 枚を間違えています。行が正解、列がネットワークの答えです。マスをクリックすると、そのマスの画像を表示します。");
     const cell = Math.max(12, Math.min(38, Math.floor(380 / classes))); // px: 10 digits at 38 (1,134), EMNIST's 62 smaller
     const head = document.createElement("tr");
     const corner = document.createElement("th");
@@ -120,7 +121,7 @@
         td.style.width = td.style.height = cell + "px";
         td.dataset.truth = t;
         td.dataset.answer = a;
-        td.title = X.className(t) + T(" read as ", " を ") + X.className(a) + T(": " + c, " と答えた数：" + c);
+        td.title = X.className(t) + T(" read as ", " を ") + X.className(a) + T(": " + c, " と答えた枚数：" + c);
         if (S.cell && S.cell[0] === t && S.cell[1] === a) td.className = "chosen";
         tr.appendChild(td);
       });
@@ -142,8 +143,8 @@
     $("cell-text").textContent = what + T(": " + X.number(found.length) + (X.mnist() ? " test digits" : " test images"),
                                           "：" + X.number(found.length) + " 枚") +
       (found.length > SHOWN ? T(", the first " + SHOWN + " shown", "（最初の " + SHOWN + " 枚を表示）") : "") +
-      (found.length ? T(". Click one to put it on the pad.", "。クリックするとパッドに置きます。") : "") +
-      (S.testsError ? " " + T(...S.testsError) : !S.tests && found.length ? T(" (loading the test images…)", "（テスト画像を読み込んでいます…）") : "");
+      (found.length ? T(". Click one to put it on the pad.", "。クリックした画像をパッドに置きます。") : "") +
+      (!found.length ? "" : S.testsError ? T(" ", "") + T(...S.testsError) : !S.tests ? T(" (loading the test images…)", "（テスト画像を読み込んでいます…）") : "");
     const shownHere = found.slice(0, SHOWN), rows = Math.ceil(shownHere.length / ROW);
     canvas.hidden = !shownHere.length || !S.tests;
     canvas.indices = shownHere;
