@@ -110,7 +110,8 @@ class Repo:
 
 def run_page_files(snapshot_steps):
     """What a training run leaves in images/ beside the scripts' pictures: its page (cnn.train, run_page)."""
-    return ["6.html", "6_circuits.js", "6_explorer.css", "6_fool.js", "6_live.js", "6_network.js", "6_preprocessing.js", "6_run.js",
+    return ["6.html", "6_circuits.js", "6_explorer.css", "6_fool.js", "6_live.js", "6_network.js", "6_network_simd.js",
+            "6_network_simd_wasm.js", "6_preprocessing.js", "6_run.js",
             "6_test.js", "lang.js", "pages.css"] + [
         "6_explorer_%s.js" % part for part in ("api", "base", "channel", "circuit", "fool", "mistakes", "photo", "run", "tiles", "why")] + [
         "6_weights_%d.js" % step for step in snapshot_steps]

@@ -1,4 +1,4 @@
-// node tests/forward.js NETWORK_JS WEIGHTS_JS INPUTS OUTPUT [layers | why | circuit CIRCUITS_JS CHANNELS]
+// [FORWARD_ENGINE=wasm] node tests/forward.js NETWORK_JS WEIGHTS_JS INPUTS OUTPUT [layers | why | circuit CIRCUITS_JS CHANNELS]
 // Runs the page's forward pass (network.js) with one snapshot's weights (a 6_weights_STEP.js) on
 // every 784-float32 input in INPUTS (the maps upsampled by preprocessing.js, found beside NETWORK_JS);
 // writes to OUTPUT, as float32, each input's 10 probabilities,
@@ -9,7 +9,8 @@
 // 28x28, largest 1: 784 each), and the branches the page took: its h_conv1, h_conv2 and h_fc1 (after
 // their ReLUs). With "circuit CIRCUITS_JS CHANNELS", in place of all that: OUTPUT is JSON, per input,
 // circuits.js's circuit of each of h_conv2's CHANNELS (comma-separated), as explorer.circuit gives it.
-// Prints the ms per input, forward and backward apart.
+// Prints the ms per input, forward and backward apart. With FORWARD_ENGINE=wasm, the passes' heavy parts
+// are network_simd.js's (WebAssembly SIMD), found beside NETWORK_JS, as the page runs them.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -22,6 +23,8 @@ let data = null;
 global.explorerWeights = (step, d) => { data = d; };
 vm.runInThisContext(fs.readFileSync(weightsJs, "utf8"), {filename: weightsJs});
 const weights = network.decodeWeights(data);
+const kernels = process.env.FORWARD_ENGINE === "wasm"
+  ? require(path.resolve(networkJs.replace(/network\.js$/, "network_simd.js"))).KERNELS : network.KERNELS;
 const raw = fs.readFileSync(inputsFile);
 const inputs = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 const parts = [];
@@ -39,12 +42,12 @@ if (what === "circuit") {
 }
 for (let i = 0; i < n; i++) {
   let start = process.hrtime.bigint();
-  const out = network.forward(weights, inputs.subarray(784 * i, 784 * (i + 1)));
+  const out = network.forward(weights, inputs.subarray(784 * i, 784 * (i + 1)), kernels);
   forwardMs += Number(process.hrtime.bigint() - start) / 1e6;
   if (what === "why") {
     start = process.hrtime.bigint();
     const answer = out.probabilities.indexOf(Math.max(...out.probabilities));
-    const why = network.backward(weights, out, answer);
+    const why = network.backward(weights, out, answer, kernels);
     backwardMs += Number(process.hrtime.bigint() - start) / 1e6;
     const channels = new Float32Array(weights.net.c2);
     for (const {channel, contribution} of why.channels) channels[channel] = contribution;

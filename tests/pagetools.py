@@ -38,17 +38,19 @@ MAP_BOUND = 2e-5  # of the map's largest value (the drawn maps' largest is 1)
 PIXEL_BOUND = 1e-6  # the page's input against Python's preprocessing, every pixel
 
 
-def node(*args):
-    """`node ARGS`'s stdout; without node, a failure in CI (it installs node) and a skip elsewhere."""
+def node(*args, env=None):
+    """`node ARGS`'s stdout (env: more environment variables); without node, a failure in CI (it
+    installs node) and a skip elsewhere."""
     if not shutil.which("node"):
         missing("node is not installed (apt-get install nodejs): the page's numbers are checked under node")
-    result = subprocess.run(["node", *args], capture_output=True, text=True)
+    result = subprocess.run(["node", *args], capture_output=True, text=True, env=dict(os.environ, **(env or {})))
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
-def page_passes(repo, step, digits, folder, what, network_js=None, network=ARTICLE_NETWORK):
-    """The page's passes (forward.js, with network_js or 6_network.js) on digits (N, 784) with the
+def page_passes(repo, step, digits, folder, what, network_js=None, network=ARTICLE_NETWORK, engine="js"):
+    """The page's passes (forward.js, with network_js or 6_network.js, engine "js" or "wasm": network.js's
+    own heavy parts or network_simd.js's) on digits (N, 784) with the
     weights at step, of network (run.json's): {"layers": [h_conv1, h_pool1, h_conv2, h_pool2] and "probabilities"}, or with
     what "why" the backward pass: {class, saliency, h_pool1, h_conv2, channels (in channel order),
     drawn_h_pool1, drawn_h_conv2 (upsampled as the page draws them), masks (its branches)}, and
@@ -57,7 +59,7 @@ def page_passes(repo, step, digits, folder, what, network_js=None, network=ARTIC
     digits.tofile(os.path.join(folder, "inputs"))
     timing = json.loads(node(os.path.join(HERE, "forward.js"), network_js or repo.image("6_network.js"),
                              repo.image("6_weights_%d.js" % step), os.path.join(folder, "inputs"),
-                             os.path.join(folder, "outputs"), what))
+                             os.path.join(folder, "outputs"), what, env={"FORWARD_ENGINE": engine}))
     (c1, c2), classes = network["channels"], 10
     if what == "layers":
         sizes = [28 * 28 * c1, 14 * 14 * c1, 14 * 14 * c2, 7 * 7 * c2, classes]

@@ -55,7 +55,7 @@ def test_6_writes_the_page_and_a_weights_file_per_snapshot(explored):
     assert names == ["6.html", "6_circuits.js", "6_explorer.css", "6_explorer_api.js", "6_explorer_base.js",
                      "6_explorer_channel.js", "6_explorer_circuit.js", "6_explorer_fool.js", "6_explorer_mistakes.js",
                      "6_explorer_photo.js", "6_explorer_run.js", "6_explorer_tiles.js", "6_explorer_why.js", "6_fool.js",
-                     "6_live.js", "6_network.js", "6_preprocessing.js", "6_run.js", "6_test.js", "6_weights_0.js", "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
+                     "6_live.js", "6_network.js", "6_network_simd.js", "6_network_simd_wasm.js", "6_preprocessing.js", "6_run.js", "6_test.js", "6_weights_0.js", "6_weights_100.js", "6_weights_200.js", "6_weights_300.js"], "nothing half-written left"
     # Everything the page loads is beside it, in images/: no address of the network anywhere.
     with open(repo.image("6.html"), encoding="utf-8") as f:
         page = f.read()
@@ -88,24 +88,26 @@ def test_6_run_lists_the_steps_with_their_test_accuracies(explored):
     assert run["smoothgrad"] == {"samples": saliency.SAMPLES, "noise": saliency.NOISE}
 
 
+@pytest.mark.parametrize("engine", ["js", "wasm"])
 @pytest.mark.parametrize("step, tag", [(300, "after"), (0, "before")])
-def test_the_pages_forward_pass_is_tensorflows(explored, tmp_path, step, tag):
+def test_the_pages_forward_pass_is_tensorflows(explored, tmp_path, step, tag, engine):
     repo, _ = explored
     digits = cnn.mnist.test.images[:200]
-    page = page_passes(repo, step, digits, tmp_path, "layers")
+    page = page_passes(repo, step, digits, tmp_path, "layers", engine=engine)
     model = os.path.join(repo.path, "model")
     same = assert_same_as_tensorflow(page["layers"], page["probabilities"], tf_layers(model, tag, digits))
     assert not [k for k in np.flatnonzero(~same) if k not in answer_ties(model, tag, digits)], "the same answer"
 
 
+@pytest.mark.parametrize("engine", ["js", "wasm"])
 @pytest.mark.parametrize("step, tag", [(300, "after"), (100, "step-100")])
-def test_the_pages_why_is_tensorflows_gradients(explored, tmp_path, step, tag):
+def test_the_pages_why_is_tensorflows_gradients(explored, tmp_path, step, tag, engine):
     """The page's backward pass (saliency, both HiResCAMs, the channels' contributions) on 200 test
     digits at two steps, under node, against TensorFlow's tf.gradients on cnn.py's graph; the HiResCAMs
     drawn (upsampled) as 5.py draws them (saliency.to_input_size: Pillow's bilinear, largest 1)."""
     repo, _ = explored
     digits = cnn.mnist.test.images[:200]
-    page = page_passes(repo, step, digits, tmp_path, "why")
+    page = page_passes(repo, step, digits, tmp_path, "why", engine=engine)
     _, along_pages = assert_why_is_tensorflows(page, page["masks"], os.path.join(repo.path, "model"), tag, digits, page["cls"])
     assert not drawn_outside(page, along_pages), "drawn as 5.py draws them"
 

@@ -42,7 +42,7 @@
     // Also smoothgrad: the SmoothGrad map the page shows once the pen rests (null until then).
     why(cls) {
       const {layers, answer, why: shown} = X.views.main;
-      const why = network.backward(X.views.main.w, layers, cls === undefined ? answer : cls);
+      const why = X.net.backward(X.views.main.w, layers, cls === undefined ? answer : cls);
       const smooth = shown && shown.cls === why.cls && shown.smooth;
       return {cls: why.cls, saliency: Array.from(why.saliency), smoothgrad: smooth ? Array.from(smooth) : null,
               hirescam: {h_pool1: Array.from(why.hirescam.h_pool1), h_conv2: Array.from(why.hirescam.h_conv2)},
@@ -73,7 +73,13 @@
       return X.fool(target).then((r) => ({input: Array.from(r.input), answer: r.answer, target: r.target, steps: r.steps,
                                           changed: r.changed, l2: r.l2, reached: r.reached, probability: r.probability}));
     },
-    asked() { return S.asked; }, // the digit the maps are asked of (a click on its bar), or null: the answers
+    asked() { return S.asked; },
+    // The engine of the network's passes: engine("js") network.js's own, engine("wasm") WebAssembly SIMD's
+    // where it runs (the default); returns the one the Training step column now uses.
+    engine(name) {
+      if (name !== undefined) X.setEngine(name);
+      return X.kernels(X.views.main && X.views.main.w).name;
+    }, // the digit the maps are asked of (a click on its bar), or null: the answers
     // ms of n updates with the maps and n without (forward only, as before them), in turns: medians.
     // Each a new input, as a pen move gives: both columns computed afresh.
     measure(n) {

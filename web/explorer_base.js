@@ -45,8 +45,17 @@ window.Explorer = (function () {
     training: null, // the run's last word (6_live.js): {run, running, stopped, killed, step, steps, rate, left_s, updated, ...}
     newer: false, // another run now writes here
     watched: false, // the page was opened while its run was training: it tells how the run went
+    engine: "wasm", // the network's heavy parts in WebAssembly SIMD (network_simd.js) where it runs, or "js" (network.js's own)
   };
   const S = X.state;
+
+  // The network's passes for weights w with the engine's kernels: WebAssembly SIMD's where they can run
+  // that network, network.js's own where not (or before the module is ready, or as the reader asks).
+  X.kernels = (w) => (S.engine === "wasm" && networkSimd.available(w) ? networkSimd.KERNELS : network.KERNELS);
+  X.net = {
+    forward: (w, input) => network.forward(w, input, X.kernels(w)),
+    backward: (w, layers, cls) => network.backward(w, layers, cls, X.kernels(w)),
+  };
 
   X.$ = (id) => document.getElementById(id);
   X.T = (en, ja) => window.pageLang.pick(en, ja); // a text in the page's language
@@ -164,6 +173,13 @@ window.Explorer = (function () {
     S.tests = tests;
     S.testsError = error;
     X.testsLoaded();
+    X.render();
+  };
+
+  // "wasm" or "js": the engine of the passes; the columns computed anew with it
+  X.setEngine = function (engine) {
+    S.engine = engine;
+    X.views.main = X.views.compare = null;
     X.render();
   };
 

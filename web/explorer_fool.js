@@ -18,8 +18,8 @@
     busy = true;
     X.showFool();
     return new Promise((resolve) => setTimeout(resolve, 0)).then(() => { // (the line "looking" shown first)
-      const result = fool.fool(network, w, original, target);
-      const before = network.forward(w, original), after = network.forward(w, result.input);
+      const result = fool.fool(X.net, w, original, target);
+      const before = X.net.forward(w, original), after = X.net.forward(w, result.input);
       const answer = before.probabilities.indexOf(Math.max(...before.probabilities));
       // each h_conv2 channel's sum over its places, before and after
       const sums = (layer) => {
@@ -31,7 +31,7 @@
       const channels = Array.from(now, (n, channel) => ({channel, change: n - was[channel]})).sort((a, b) => b.change - a.change);
       const fooled = {original, target, result, step: v.step, answer, after,
                       channels: channels.slice(0, CHANNELS).concat(channels.slice(-CHANNELS).reverse()),
-                      why: [network.backward(w, before, answer), network.backward(w, after, target)]};
+                      why: [X.net.backward(w, before, answer), X.net.backward(w, after, target)]};
       busy = false;
       X.startFrom(result.input, "fool", null, fooled);
       return result;

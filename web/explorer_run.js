@@ -193,5 +193,6 @@
       });
     }
     X.poll();
+    networkSimd.ready.then((ok) => { if (ok && S.engine === "wasm") X.setEngine("wasm"); }); // the columns again, in SIMD
   };
 })(window.Explorer);

@@ -124,9 +124,9 @@
       if (!w) continue; // drawn when its weights have come
       const asked = explain ? S.asked : undefined, shown = X.views[column];
       if (!shown || shown.w !== w || shown.input !== S.input || shown.asked !== asked) {
-        const layers = network.forward(w, S.input);
+        const layers = X.net.forward(w, S.input);
         const answer = layers.probabilities.indexOf(Math.max(...layers.probabilities));
-        const why = explain ? network.backward(w, layers, S.asked === null ? answer : S.asked) : null;
+        const why = explain ? X.net.backward(w, layers, S.asked === null ? answer : S.asked) : null;
         X.views[column] = {step: entry.step, layers, answer, why, w, input: S.input, asked};
         computed = true;
       }

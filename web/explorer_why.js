@@ -68,7 +68,7 @@
           if (mine !== generation || X.views[column] !== v) return; // the pen moved on
           for (let n = 0; n < 2 && k < samples; n++, k++) { // two a frame: the page still answers
             const noisy = Float32Array.from(S.input, (x) => x + noise * random());
-            const g = network.backward(w, network.forward(w, noisy), v.why.cls).input;
+            const g = X.net.backward(w, X.net.forward(w, noisy), v.why.cls).input;
             for (let i = 0; i < 784; i++) sum[i] += g[i];
           }
           if (k < samples) return requestAnimationFrame(chunk);

@@ -107,17 +107,11 @@
     return out;
   }
 
-  // The whole network for one input (784 numbers in [0, 1], row-major, as x): every layer's output.
-  function forward(w, input) {
-    const {c1, c2, k: K, pool: kind, flat} = w.net;
-    const h_conv1 = convRelu(input, 28, 1, w.W_conv1, w.b_conv1, c1, K);
-    const h_pool1 = pool(h_conv1, 28, c1, kind);
-    const h_conv2 = convRelu(h_pool1, 14, c1, w.W_conv2, w.b_conv2, c2, K);
-    const h_pool2 = pool(h_conv2, 14, c2, kind); // h_pool2_flat is this array as it is: NHWC
-    // h_fc1 = relu(h_pool2_flat W_fc1 + b_fc1), W_fc1 (7 * 7 * c2, 1024) as integers times their column's
-    // scale (the rows of h_pool2's inputs that are not 0 taken four at a time, each unit adding them in order)
+  // h_fc1 = relu(h_pool2_flat W_fc1 + b_fc1), W_fc1 (7 * 7 * c2, 1024) as integers times their column's
+  // scale (the rows of h_pool2's inputs that are not 0 taken four at a time, each unit adding them in order)
+  function fc1(w, h_pool2) {
     const acc = new Float64Array(1024), W = w.W_fc1, on = [];
-    for (let i = 0; i < flat; i++) if (h_pool2[i] !== 0) on.push(i);
+    for (let i = 0; i < w.net.flat; i++) if (h_pool2[i] !== 0) on.push(i);
     let k = 0;
     for (; k + 4 <= on.length; k += 4) {
       const v0 = h_pool2[on[k]], v1 = h_pool2[on[k + 1]], v2 = h_pool2[on[k + 2]], v3 = h_pool2[on[k + 3]];
@@ -137,6 +131,30 @@
       const value = acc[j] * w.W_fc1_scale[j] + w.b_fc1[j];
       h_fc1[j] = value > 0 ? value : 0;
     }
+    return h_fc1;
+  }
+
+  // The passes' heavy parts, which network_simd.js gives in WebAssembly SIMD: the convolutions with
+  // their ReLU and fc1, forward and backward (here, plain JavaScript: the reference and the fallback).
+  const KERNELS = {
+    name: "js",
+    convRelu: (w, layer, input) => (layer === 1 ? convRelu(input, 28, 1, w.W_conv1, w.b_conv1, w.net.c1, w.net.k)
+      : convRelu(input, 14, w.net.c1, w.W_conv2, w.b_conv2, w.net.c2, w.net.k)),
+    fc1,
+    convReluBack: (w, layer, out, grad) => (layer === 1 ? convReluBack(out, grad, 28, 1, w.W_conv1, w.net.c1, w.net.k)
+      : convReluBack(out, grad, 14, w.net.c1, w.W_conv2, w.net.c2, w.net.k)),
+    fc1Back,
+  };
+
+  // The whole network for one input (784 numbers in [0, 1], row-major, as x): every layer's output
+  // (kernels: whose convolutions and fc1, KERNELS or network_simd.js's).
+  function forward(w, input, kernels = KERNELS) {
+    const {c1, c2, pool: kind} = w.net;
+    const h_conv1 = kernels.convRelu(w, 1, input);
+    const h_pool1 = pool(h_conv1, 28, c1, kind);
+    const h_conv2 = kernels.convRelu(w, 2, h_pool1);
+    const h_pool2 = pool(h_conv2, 14, c2, kind); // h_pool2_flat is this array as it is: NHWC
+    const h_fc1 = kernels.fc1(w, h_pool2);
     // y_conv = softmax(h_fc1 W_fc2 + b_fc2); keep_prob 1: dropout does nothing. One logit a class
     // (MNIST's 10 digits, or --data's classes).
     const classes = w.b_fc2.length, logits = new Float64Array(classes);
@@ -229,6 +247,28 @@
     return result;
   }
 
+  // fc1's gradient: to h_pool2 (h_pool2_flat is h_pool2 as it is), from g1 of the n units that are on
+  // (units), W_fc1 as integers times their column's scale: four rows at a time, each summed in the
+  // units' order, the rows left over one by one
+  function fc1Back(w, units, g1, n) {
+    const flat = w.net.flat, fours = flat - flat % 4, gPool2 = new Float64Array(flat), W = w.W_fc1;
+    for (let i = 0; i < fours; i += 4) {
+      const r0 = i * 1024, r1 = r0 + 1024, r2 = r1 + 1024, r3 = r2 + 1024;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < n; k++) {
+        const u = units[k], g = g1[k];
+        s0 += W[r0 + u] * g; s1 += W[r1 + u] * g; s2 += W[r2 + u] * g; s3 += W[r3 + u] * g;
+      }
+      gPool2[i] = s0; gPool2[i + 1] = s1; gPool2[i + 2] = s2; gPool2[i + 3] = s3;
+    }
+    for (let i = fours; i < flat; i++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += W[i * 1024 + units[k]] * g1[k];
+      gPool2[i] = s;
+    }
+    return gPool2;
+  }
+
   // HiResCAM's terms: gradient times activation, per place (summed over the channels) and per
   // channel (summed over the places). (places x channels) -> {map (places), channels (channels)}
   function hiResCam(grad, layer, places, channels) {
@@ -249,7 +289,7 @@
   // channels' contributions to the logit (HiResCAM's per-channel terms). All row-major, NHWC.
   // cls may instead be a gradient on the logits (one number a class): the same of sum_k cls[k] logits[k]
   // (fool.js's log-probability).
-  function backward(w, layers, cls) {
+  function backward(w, layers, cls, kernels = KERNELS) {
     // fc2, and fc1's ReLU: the units that are on pass W_fc2's column on (or the columns, weighted)
     const classes = w.b_fc2.length, units = new Int32Array(1024), g1 = new Float64Array(1024);
     let n = 0;
@@ -261,28 +301,12 @@
       units[n] = j;
       g1[n++] = g * w.W_fc1_scale[j];
     }
-    // fc1: to h_pool2 (h_pool2_flat is h_pool2 as it is), W_fc1 as integers times their column's scale,
-    // four rows at a time, each summed in the units' order, the rows left over one by one
-    const {c1, c2, k: K, pool: kind, flat} = w.net, fours = flat - flat % 4;
-    const gPool2 = new Float64Array(flat), W = w.W_fc1;
-    for (let i = 0; i < fours; i += 4) {
-      const r0 = i * 1024, r1 = r0 + 1024, r2 = r1 + 1024, r3 = r2 + 1024;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < n; k++) {
-        const u = units[k], g = g1[k];
-        s0 += W[r0 + u] * g; s1 += W[r1 + u] * g; s2 += W[r2 + u] * g; s3 += W[r3 + u] * g;
-      }
-      gPool2[i] = s0; gPool2[i + 1] = s1; gPool2[i + 2] = s2; gPool2[i + 3] = s3;
-    }
-    for (let i = fours; i < flat; i++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += W[i * 1024 + units[k]] * g1[k];
-      gPool2[i] = s;
-    }
+    const {c1, c2, pool: kind} = w.net;
+    const gPool2 = kernels.fc1Back(w, units, g1, n);
     const gConv2 = poolBack(layers.h_conv2, gPool2, 14, c2, kind);
-    const gPool1 = convReluBack(layers.h_conv2, gConv2, 14, c1, w.W_conv2, c2, K);
+    const gPool1 = kernels.convReluBack(w, 2, layers.h_conv2, gConv2);
     const gConv1 = poolBack(layers.h_conv1, gPool1, 28, c1, kind);
-    const gInput = convReluBack(layers.h_conv1, gConv1, 28, 1, w.W_conv1, c1, K);
+    const gInput = kernels.convReluBack(w, 1, layers.h_conv1, gConv1);
     const conv2 = hiResCam(gConv2, layers.h_conv2, 196, c2), pool1 = hiResCam(gPool1, layers.h_pool1, 196, c1);
     const positive = (map) => Float32Array.from(map, (v) => (v > 0 ? v : 0));
     return {
@@ -294,5 +318,5 @@
     };
   }
 
-  Object.assign(exports, { bytes, decodeWeights, forward, backward });
+  Object.assign(exports, { bytes, decodeWeights, forward, backward, KERNELS });
 })(typeof module !== "undefined" ? module.exports : (window.network = {}));

@@ -74,7 +74,8 @@ def write_explorer(data, folder=IMAGES_DIR, mnist=True):
     """6.html and its files, copied from web/ into folder (images/: 6.html, 6_explorer_base.js, ...), and
     data: {file name: JavaScript}; mnist False: 6.html titled for another data set."""
     for name in sorted(os.listdir(WEB_DIR)):
-        copy_web(name, name if name in SHARED else "6_" + name, folder)
+        if not name.endswith(".c"):  # (network.c: the source of network_simd_wasm.js)
+            copy_web(name, name if name in SHARED else "6_" + name, folder)
     if not mnist:
         with open(os.path.join(WEB_DIR, "6.html"), encoding="utf-8") as f:
             page = f.read()
