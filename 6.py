@@ -7,7 +7,8 @@ into images/ a page that opens from the file system, with no server and no netwo
   6.html               the page: a pad to draw on, the digit as the network sees it, every layer's
                        tile and the ten probabilities, for two snapshot steps side by side
   6_network.js         the network's forward and backward passes (why it answers) and the
-                       preprocessing, in plain JavaScript
+                       preprocessing, in plain JavaScript; 6_network_simd*.js their heavy parts in
+                       WebAssembly SIMD (built from web/network.c), which the page runs where it can
   6_explorer_*.js, 6_explorer.css, pages.css, lang.js  the page's code, its style and its language
                        (English or Japanese, as the browser prefers; copied from web/)
   6_run.js             the run: its snapshot steps, their test accuracies and TensorFlow's answers to

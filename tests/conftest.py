@@ -36,7 +36,7 @@ def pytest_configure(config):
 # test_4.py makes the short training and the pages many files share, test_variants.py (on the other
 # worker, meanwhile) the changed network; test_7.py needs both; test_bench.py neither.
 SLOWEST_FIRST = ["test_4.py", "test_variants.py", "test_bench.py", "test_7.py", "test_6_run.py", "test_bench_pages.py",
-                 "test_6.py", "test_6_browser.py", "test_6_layout.py", "test_6_mistakes.py",
+                 "test_6.py", "test_6_browser.py", "test_6_layout.py", "test_6_mistakes.py", "test_6_simd.py",
                  "test_scripts.py", "test_6_data.py", "test_data_scripts.py", "test_model.py", "test_5.py", "test_circuits.py",
                  "test_every_script.py", "test_6_lang.py", "test_training.py", "test_tiles.py", "test_6_photo.py"]
 

@@ -37,6 +37,8 @@ def test_the_page_in_chromium(measured):
         missing("no Chromium: apt-get install chromium")
     assert table["page_ready_s"] > 0
     assert table["page_update_ms"] > table["page_forward_only_ms"] > 0, "why costs more"
+    assert table["page_update_js_ms"] > table["page_forward_only_js_ms"] > 0
+    assert table["page_wasm_over_js"] == table["page_update_ms"] / table["page_update_js_ms"]
     assert table["page_update_circuit_ms"] > 0
     assert table["page_fool_ms"] > 0 and 1 <= table["page_fool_steps"] <= 200, "fooled within the budget"
 

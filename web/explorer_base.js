@@ -59,7 +59,8 @@ window.Explorer = (function () {
 
   X.$ = (id) => document.getElementById(id);
   X.T = (en, ja) => window.pageLang.pick(en, ja); // a text in the page's language
-  X.number = (n) => n.toLocaleString("en-US"); // 20,000 in both
+  const english = new Intl.NumberFormat("en-US");
+  X.number = (n) => english.format(n); // 20,000 in both
 
   // The data set (6_run.js's data): a class's name, whether it is MNIST, how the pad's drawing is made
   // an input, and the pad's paper and ink.

@@ -71,11 +71,12 @@
 
   let shown = null; // what the matrix shows now: redrawn only when it changes
   X.showMistakes = function () {
-    const entry = S.steps.main, counts = X.confusion(entry), classes = S.run.data.classes.length;
+    const entry = S.steps.main, classes = S.run.data.classes.length;
     const key = [entry && entry.step, entry && entry.live, entry && entry.answers && entry.answers.length, S.cell && S.cell.join(),
                  !!S.tests, S.testsError, window.pageLang.get()].join("|");
     if (key === shown) return;
     shown = key;
+    const counts = X.confusion(entry);
     const what = X.mnist() ? " test digits" : " test images";
     const table = $("confusion");
     table.hidden = !counts;

@@ -13,10 +13,9 @@
     canvas.width = width;
     canvas.height = height;
     const context = canvas.getContext("2d");
-    const image = context.createImageData(width, height);
-    for (let i = 0; i < width * height; i++) {
-      image.data.set([gray[i], gray[i], gray[i], 255], 4 * i);
-    }
+    const image = context.createImageData(width, height), pixels = new Uint32Array(image.data.buffer);
+    const g = gray instanceof Uint8ClampedArray || gray instanceof Uint8Array ? gray : Uint8ClampedArray.from(gray); // (as ImageData rounds and clips)
+    for (let i = 0; i < width * height; i++) pixels[i] = 0xff000000 | (g[i] * 0x010101); // RGBA bytes, opaque
     context.putImageData(image, 0, 0);
   };
 

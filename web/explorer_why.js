@@ -6,6 +6,7 @@
 (function (X) {
   const S = X.state, $ = X.$, T = X.T;
   const REST_MS = 300; // the pen at rest this long: SmoothGrad
+  const FRAME_MS = 6; // SmoothGrad's passes a column may take in a frame (of 16.7 ms at 60 Hz)
   let resting = null, generation = 0; // the timer that starts SmoothGrad; its passes belong to the input they started on
 
   // The column's box beside the pad: its title, the bars, the three maps, the deciding channels.
@@ -30,7 +31,9 @@
   const paintRgb = X.paintRgb = function (canvas, rgb) {
     canvas.width = canvas.height = 28;
     const context = canvas.getContext("2d"), image = context.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) image.data.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
+    for (let i = 0; i < 784; i++) {
+      image.data[4 * i] = rgb[3 * i]; image.data[4 * i + 1] = rgb[3 * i + 1]; image.data[4 * i + 2] = rgb[3 * i + 2]; image.data[4 * i + 3] = 255;
+    }
     context.putImageData(image, 0, 0);
   };
 
@@ -54,7 +57,8 @@
 
   // SmoothGrad (saliency.py's, with its samples and noise from 6_run.js: copies of the input with
   // Gaussian noise, their gradients averaged, then the absolute value), once the pen rests: that many
-  // forward and backward passes a column, two a frame, given up as soon as the input or a step changes.
+  // forward and backward passes a column, as many a frame as fit in FRAME_MS (two at least), given up
+  // as soon as the input or a step changes.
   X.smoothSoon = function () {
     clearTimeout(resting);
     const mine = ++generation, {samples, noise} = S.run.smoothgrad;
@@ -66,7 +70,8 @@
         let k = 0;
         const chunk = () => {
           if (mine !== generation || X.views[column] !== v) return; // the pen moved on
-          for (let n = 0; n < 2 && k < samples; n++, k++) { // two a frame: the page still answers
+          const start = performance.now();
+          for (let n = 0; k < samples && (n < 2 || performance.now() - start < FRAME_MS); n++, k++) { // the page still answers
             const noisy = Float32Array.from(S.input, (x) => x + noise * random());
             const g = X.net.backward(w, X.net.forward(w, noisy), v.why.cls).input;
             for (let i = 0; i < 784; i++) sum[i] += g[i];

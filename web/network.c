@@ -7,8 +7,8 @@
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-static float values[4096];  // a place's window's inputs that are not 0 (K * K * inC of them at most)
-static int rows[4096];      // and where their rows of W start
+static float values[32768];  // a place's window's inputs that are not 0 (K * K * inC: 9 * 9 * 256 at most)
+static int rows[32768];      // and where their rows of W start (or fc1's inputs that are not 0: 7 * 7 * 256 at most)
 static float gs[1024];      // a place's output gradients that pass the ReLU
 static int cs[1024];        // and their channels
 
@@ -36,6 +36,16 @@ void conv_relu(const float *input, int size, int inC, const float *W, const floa
       }
       float *o = out + (y * size + x) * outC;
       int co = 0;
+      for (; co + 32 <= fours; co += 32) {  // thirty-two channels, eight registers
+        v128_t s[8];
+        for (int q = 0; q < 8; q++) s[q] = wasm_v128_load(b + co + 4 * q);
+        for (int k = 0; k < n; k++) {
+          const v128_t v = wasm_f32x4_splat(values[k]);
+          const float *w = W + rows[k] + co;
+          for (int q = 0; q < 8; q++) s[q] = wasm_f32x4_add(s[q], wasm_f32x4_mul(v, wasm_v128_load(w + 4 * q)));
+        }
+        for (int q = 0; q < 8; q++) wasm_v128_store(o + co + 4 * q, wasm_f32x4_max(s[q], wasm_f32x4_splat(0.0f)));
+      }
       for (; co + 16 <= fours; co += 16) {  // sixteen channels, four registers
         v128_t s0 = wasm_v128_load(b + co), s1 = wasm_v128_load(b + co + 4);
         v128_t s2 = wasm_v128_load(b + co + 8), s3 = wasm_v128_load(b + co + 12);
@@ -125,10 +135,25 @@ void conv_relu_back(const float *out, const float *grad, int size, int inC, cons
 EXPORT(fc1)
 void fc1(const float *h_pool2, int flat, const float *Wq, const float *scale, const float *b, float *acc, float *h_fc1) {
   for (int j = 0; j < 1024; j += 4) wasm_v128_store(acc + j, wasm_f32x4_splat(0.0f));
-  for (int i = 0; i < flat; i++) {
-    if (h_pool2[i] == 0.0f) continue;
-    const v128_t v = wasm_f32x4_splat(h_pool2[i]);
-    const float *w = Wq + i * 1024;
+  int n = 0;
+  for (int i = 0; i < flat; i++) if (h_pool2[i] != 0.0f) rows[n++] = i;
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {  // four rows at a time: acc read and written once for four
+    const v128_t v0 = wasm_f32x4_splat(h_pool2[rows[k]]), v1 = wasm_f32x4_splat(h_pool2[rows[k + 1]]);
+    const v128_t v2 = wasm_f32x4_splat(h_pool2[rows[k + 2]]), v3 = wasm_f32x4_splat(h_pool2[rows[k + 3]]);
+    const float *w0 = Wq + rows[k] * 1024, *w1 = Wq + rows[k + 1] * 1024, *w2 = Wq + rows[k + 2] * 1024, *w3 = Wq + rows[k + 3] * 1024;
+    for (int j = 0; j < 1024; j += 4) {
+      v128_t s = wasm_v128_load(acc + j);
+      s = wasm_f32x4_add(s, wasm_f32x4_mul(v0, wasm_v128_load(w0 + j)));
+      s = wasm_f32x4_add(s, wasm_f32x4_mul(v1, wasm_v128_load(w1 + j)));
+      s = wasm_f32x4_add(s, wasm_f32x4_mul(v2, wasm_v128_load(w2 + j)));
+      s = wasm_f32x4_add(s, wasm_f32x4_mul(v3, wasm_v128_load(w3 + j)));
+      wasm_v128_store(acc + j, s);
+    }
+  }
+  for (; k < n; k++) {
+    const v128_t v = wasm_f32x4_splat(h_pool2[rows[k]]);
+    const float *w = Wq + rows[k] * 1024;
     for (int j = 0; j < 1024; j += 4) wasm_v128_store(acc + j, wasm_f32x4_add(wasm_v128_load(acc + j), wasm_f32x4_mul(v, wasm_v128_load(w + j))));
   }
   const v128_t zero = wasm_f32x4_splat(0.0f);

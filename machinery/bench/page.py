@@ -1,7 +1,8 @@
 """`python bench.py page`: `python 6.py` on a model/ (a short run's, or a copy of --model) and its page:
 its size; in headless Chromium the time from opening to ready, and one update of everything (both
 columns: forward, backward, maps, deciding channels, redraw) against one of the layers alone, in
-turns, and with an h_conv2 channel's circuit open (explorer.measure, medians over 5 test digits);
+turns, with each engine (WebAssembly SIMD's and JavaScript's, in turns too), and with an h_conv2
+channel's circuit open (explorer.measure, medians over 5 test digits);
 under node the forward and backward passes per digit, and on --page-digits test digits its answers
 and probabilities against TensorFlow's."""
 
@@ -22,16 +23,17 @@ from tools import ROOT
 
 
 def in_chromium(page, digits):
-    """(seconds to ready, ms of an update with why, ms of the layers alone, ms of an update with why and
-    an h_conv2 channel's circuit open, ms and steps of "fool it" into the digit after each one's answer:
-    medians), or Nones without Chromium."""
+    """{engine: (ms of an update with why, ms of the layers alone)} for "wasm" and "js", in turns, and
+    (seconds to ready, ms of an update with why and an h_conv2 channel's circuit open, ms and steps of
+    "fool it" into the digit after each one's answer), with the page's default engine: medians; or
+    Nones without Chromium."""
     chromium = shutil.which("chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         chromium = None
     if not chromium:
-        return None, None, None, None, None, None
+        return {}, (None, None, None, None)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
@@ -40,10 +42,12 @@ def in_chromium(page, digits):
         view.wait_for_function("window.explorer && window.explorer.ready")
         view.evaluate("window.explorer.ready")
         ready_s = view.evaluate("window.explorer.readyMs") / 1000  # from navigation's start
-        times, circuit, fools = [], [], []
+        view.evaluate("networkSimd.ready")  # the WebAssembly module instantiated (where it can be)
+        times, circuit, fools = {"wasm": [], "js": []}, [], []
         for digit in digits.tolist():
             view.evaluate("pixels => window.explorer.setInput(pixels)", digit)
-            times.append(view.evaluate("window.explorer.measure(5)"))
+            for engine in ("js", "wasm"):  # (in turns, digit after digit; the page's default, wasm, last)
+                times[view.evaluate("(e) => window.explorer.engine(e)", engine)].append(view.evaluate("window.explorer.measure(5)"))
             view.evaluate("window.explorer.open('h_conv2', 0)")  # its panel, redrawn at every update
             circuit.append(view.evaluate("window.explorer.measure(5)")["full_ms"])
             view.evaluate("window.explorer.open(null)")
@@ -52,8 +56,10 @@ def in_chromium(page, digits):
                 const r = await window.explorer.fool((p.indexOf(Math.max(...p)) + 1) % p.length);
                 return [performance.now() - start, r.steps]; }"""))
         browser.close()
-    return (ready_s, statistics.median(t["full_ms"] for t in times), statistics.median(t["forward_ms"] for t in times),
-            statistics.median(circuit), statistics.median(f[0] for f in fools), statistics.median(f[1] for f in fools))
+    engines = {e: (statistics.median(t["full_ms"] for t in ts), statistics.median(t["forward_ms"] for t in ts))
+               for e, ts in times.items() if ts}
+    return engines, (ready_s, statistics.median(circuit), statistics.median(f[0] for f in fools),
+                     statistics.median(f[1] for f in fools))
 
 
 def under_node(net, folder, digits):
@@ -88,13 +94,17 @@ def measure(net, args, folder, facts):
     six_s = timed(lambda: subprocess.run([sys.executable, os.path.join(folder, "6.py")], check=True, capture_output=True))
     images = os.path.join(folder, "images")
     page_mb = sum(os.path.getsize(os.path.join(images, n)) for n in os.listdir(images) if n.startswith("6")) / 1e6
-    ready_s, update_ms, forward_only_ms, circuit_ms, fool_ms, fool_steps = in_chromium(os.path.join(images, "6.html"), net.mnist.test.images[:5])
+    engines, (ready_s, circuit_ms, fool_ms, fool_steps) = in_chromium(os.path.join(images, "6.html"), net.mnist.test.images[:5])
     forward_ms, backward_ms, same, error = under_node(net, folder, net.mnist.test.images[:args.page_digits])
     return [Row("6py_s", "python 6.py (s)", six_s),
             Row("page_mb", "6.py's page and its files (MB)", page_mb),
             Row("page_ready_s", "page: opening to ready to draw (s)", ready_s),
-            Row("page_update_ms", "page: one update, 2 steps, with why (ms)", update_ms),
-            Row("page_forward_only_ms", "page: the same, the layers alone (ms)", forward_only_ms),
+            Row("page_update_ms", "page: one update, 2 steps, with why (ms)", engines.get("wasm", (None,))[0]),
+            Row("page_forward_only_ms", "page: the same, the layers alone (ms)", engines.get("wasm", (None, None))[1]),
+            Row("page_update_js_ms", "page, JavaScript's passes: one update with why (ms)", engines.get("js", (None,))[0]),
+            Row("page_forward_only_js_ms", "page, JavaScript's passes: the layers alone (ms)", engines.get("js", (None, None))[1]),
+            Row("page_wasm_over_js", "page: WebAssembly SIMD's update over JavaScript's",
+                engines["wasm"][0] / engines["js"][0] if len(engines) == 2 else None),
             Row("page_update_circuit_ms", "page: one update with why, an h_conv2 circuit open (ms)", circuit_ms),
             Row("page_fool_ms", "page: fool it, into the digit after its answer (ms)", fool_ms),
             Row("page_fool_steps", "page: fool it, its steps", fool_steps),
