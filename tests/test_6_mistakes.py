@@ -104,7 +104,7 @@ def test_fooling_it_makes_the_page_and_tensorflow_answer_the_target(page, explor
     repo, _ = explored
     model = os.path.join(repo.path, "model")
     fooled, originals = [], []
-    for i, target in ((0, 3), (1, 8), (2, 7), (3, 6), (4, 9)):
+    for i, target in ((0, 3), (1, 8), (4, 9)):
         page.evaluate("(i) => window.explorer.showTest(i)", i)
         originals.append(cnn.mnist.test.images[i])
         result = page.evaluate("(t) => window.explorer.fool(t)", target)

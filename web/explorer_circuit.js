@@ -21,11 +21,14 @@
   function cells(side, rgb, mark, zoom = ZOOM) {
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = side * zoom;
-    const context = canvas.getContext("2d");
+    const context = canvas.getContext("2d"), n = side * zoom, image = context.createImageData(n, n);
+    const pixels = new Uint32Array(image.data.buffer); // (a 32-bit word a pixel: RGBA bytes)
     for (let k = 0; k < side * side; k++) {
-      context.fillStyle = "rgb(" + rgb(k).join(",") + ")";
-      context.fillRect((k % side) * zoom, Math.floor(k / side) * zoom, zoom, zoom);
+      const [r, g, b] = rgb(k), word = (0xff000000 | (b << 16) | (g << 8) | r) >>> 0;
+      const at = Math.floor(k / side) * zoom * n + (k % side) * zoom;
+      for (let row = 0; row < zoom; row++) pixels.fill(word, at + row * n, at + row * n + zoom);
     }
+    context.putImageData(image, 0, 0);
     if (mark) {
       const [top, left, size] = mark;
       context.strokeStyle = "#ff8c00";

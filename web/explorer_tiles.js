@@ -10,8 +10,8 @@
 
   // Gray values 0..255 (Uint8 or numbers), width x height, onto a canvas of that size.
   X.paint = function (canvas, gray, width, height) {
-    canvas.width = width;
-    canvas.height = height;
+    if (canvas.width !== width) canvas.width = width; // (setting it, even to itself, clears the canvas: costly)
+    if (canvas.height !== height) canvas.height = height;
     const context = canvas.getContext("2d");
     const image = context.createImageData(width, height), pixels = new Uint32Array(image.data.buffer);
     const g = gray instanceof Uint8ClampedArray || gray instanceof Uint8Array ? gray : Uint8ClampedArray.from(gray); // (as ImageData rounds and clips)

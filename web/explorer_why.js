@@ -29,7 +29,7 @@
 
   // RGB bytes of 28x28 pictures onto a canvas
   const paintRgb = X.paintRgb = function (canvas, rgb) {
-    canvas.width = canvas.height = 28;
+    if (canvas.width !== 28 || canvas.height !== 28) canvas.width = canvas.height = 28;
     const context = canvas.getContext("2d"), image = context.createImageData(28, 28);
     for (let i = 0; i < 784; i++) {
       image.data[4 * i] = rgb[3 * i]; image.data[4 * i + 1] = rgb[3 * i + 1]; image.data[4 * i + 2] = rgb[3 * i + 2]; image.data[4 * i + 3] = 255;
