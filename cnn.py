@@ -197,8 +197,9 @@ def train(steps=20000, snapshot=None, callbacks=None):
     At each step i of snapshot_steps(steps) (before step i; the last one after training) it measures
     the test accuracy, with the answers to the test digits it counts (snapshot_accuracy), and with
     snapshot calls snapshot(i), whose outputs go to the callbacks. callbacks (as Keras' fit takes them;
-    machinery/run/callbacks.py) see each moment of the run; None: what a run keeps (keep.default_callbacks): model/'s checkpoints, with --logdir a
-    TensorBoard log, the page that follows the run, on a terminal a progress bar.
+    machinery/run/callbacks.py) see each moment of the run; None: what a run keeps
+    (keep.default_callbacks): model/'s checkpoints, with --logdir a TensorBoard log, the page that
+    follows the run, on a terminal a progress bar.
     """
     marks = set(snapshot_steps(steps))
     started = datetime.datetime.now().isoformat(timespec="seconds")

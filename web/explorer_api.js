@@ -73,13 +73,13 @@
       return X.fool(target).then((r) => ({input: Array.from(r.input), answer: r.answer, target: r.target, steps: r.steps,
                                           changed: r.changed, l2: r.l2, reached: r.reached, probability: r.probability}));
     },
-    asked() { return S.asked; },
+    asked() { return S.asked; }, // the digit the maps are asked of (a click on its bar), or null: the answers
     // The engine of the network's passes: engine("js") network.js's own, engine("wasm") WebAssembly SIMD's
     // where it runs (the default); returns the one the Training step column now uses.
     engine(name) {
       if (name !== undefined) X.setEngine(name);
       return X.kernels(X.views.main && X.views.main.w).name;
-    }, // the digit the maps are asked of (a click on its bar), or null: the answers
+    },
     // ms of n updates with the maps and n without (forward only, as before them), in turns: medians.
     // Each a new input, as a pen move gives: both columns computed afresh.
     measure(n) {

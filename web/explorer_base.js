@@ -36,7 +36,7 @@ window.Explorer = (function () {
     tests: null, // the test images, a byte a pixel (6_test.js, unpacked), once here
     testsError: null, // why they are not: [English, Japanese], or null
     cell: null, // the confusion matrix's chosen cell: [true class, answer], or null
-    fooled: null, // "fool it" (explorer_fool.js): {original, target, result: fool.js's, layers: both's}, while on the pad
+    fooled: null, // "fool it" (explorer_fool.js): {original, target, result (fool.js's), step, answer, after, channels, why}, while on the pad
     steps: {main: null, compare: null}, // the entry of run.steps each column shows
     following: true, // the Training step column moves to the newest step, until the reader moves it
     playing: false, // the play button runs the Training step column through the steps

@@ -2,7 +2,7 @@
 // choosing, found as Kurakin, Goodfellow & Bengio's iterative method finds it (2016, "Adversarial
 // examples in the physical world"), targeted, with L2 steps: over and over, a step of fixed length
 // along the gradient of the target's log-probability (network.js's backward pass), the pixels kept in
-// 0..1, until the network answers the target. Used by 6.html (explorer_fool.js) and by node in the tests.
+// 0..1, until the network answers the target. Used by 6.html (explorer_fool.js, and explorer.fool).
 "use strict";
 
 (function (exports) {

@@ -14,7 +14,9 @@
 
   let wasm = null; // the module's exports, once instantiated
   const SETS = 4; // weight sets in the module's memory at most (then all dropped)
-  let top = 0, bottom = 0, placed = new Map(); // the arena's end and start; what is in it: w -> its arrays' addresses, "scratch"
+  const LAYER = 28 * 28 * 256; // floats of the largest layer a network here can have (flags.MAX_CHANNELS)
+  let top = 0, bottom = 0, placed = new Map(); // the arena's end and start; what is in it: w -> its arrays' addresses
+  let scratch = null; // one call's inputs and outputs, below the arena: {a, b, c} of LAYER floats, d of 1024
   const supported = typeof WebAssembly === "object" && WebAssembly.validate(bytes); // (false without SIMD)
   const ready = !supported ? Promise.resolve(false)
     : node ? Promise.resolve(start(new WebAssembly.Instance(new WebAssembly.Module(bytes))))
@@ -22,11 +24,13 @@
 
   function start(instance) {
     wasm = instance.exports;
-    top = bottom = wasm.__heap_base.value;
+    top = wasm.__heap_base.value;
+    scratch = {a: alloc(LAYER), b: alloc(LAYER), c: alloc(LAYER), d: alloc(1024)};
+    bottom = top;
     return true;
   }
 
-  // --- the module's memory: an arena of the weight sets in use (4 at most, then all dropped) and scratch ---
+  // --- the module's memory: the scratch, then an arena of the weight sets in use (SETS at most, then all dropped) ---
 
   function alloc(floats) {
     const at = (top + 15) & ~15, end = at + 4 * floats;
@@ -47,7 +51,7 @@
   function place(w) {
     let p = placed.get(w);
     if (p) return p;
-    if (placed.size >= SETS + 1) { placed = new Map(); top = bottom; } // (+1: the scratch)
+    if (placed.size >= SETS) { placed = new Map(); top = bottom; }
     const {c1, c2, k: K, flat} = w.net;
     const WT = new Float32Array(K * K * c2 * c1);
     for (let kk = 0; kk < K * K; kk++) {
@@ -59,37 +63,25 @@
     return p;
   }
 
-  // Scratch for one call's inputs and outputs: large enough for any layer of the networks here
-  function scratch(w) {
-    const {c1, c2} = w.net, need = 28 * 28 * Math.max(c1, c2, 4);
-    let s = placed.get("scratch");
-    if (!s || s.size < need) {
-      if (!s && placed.size >= SETS + 1) { placed = new Map(); top = bottom; }
-      s = {size: need, a: alloc(need), b: alloc(need), c: alloc(need), d: alloc(1024)};
-      placed.set("scratch", s);
-    }
-    return s;
-  }
-
   // --- the kernels, as network.js's KERNELS takes them ---
 
   const KERNELS = {
     name: "wasm",
     convRelu(w, layer, input) {
-      const p = place(w), s = scratch(w), {c1, c2, k: K} = w.net;
+      const p = place(w), s = scratch, {c1, c2, k: K} = w.net;
       const [size, inC, outC, W, b] = layer === 1 ? [28, 1, c1, p.W_conv1, p.b_conv1] : [14, c1, c2, p.W_conv2, p.b_conv2];
       view(s.a, size * size * inC).set(input);
       wasm.conv_relu(s.a, size, inC, W, b, outC, K, s.b);
       return view(s.b, size * size * outC).slice();
     },
     fc1(w, h_pool2) {
-      const p = place(w), s = scratch(w);
+      const p = place(w), s = scratch;
       view(s.a, p.flat).set(h_pool2);
       wasm.fc1(s.a, p.flat, p.Wq, p.scale, p.b_fc1, s.d, s.b);
       return view(s.b, 1024).slice();
     },
     convReluBack(w, layer, out, grad) {
-      const p = place(w), s = scratch(w), {c1, c2, k: K} = w.net;
+      const p = place(w), s = scratch, {c1, c2, k: K} = w.net;
       const [size, inC, outC, W] = layer === 1 ? [28, 1, c1, p.W_conv1] : [14, c1, c2, p.W_conv2];
       view(s.a, size * size * outC).set(out);
       view(s.b, size * size * outC).set(grad);
@@ -97,7 +89,7 @@
       return view(s.c, size * size * inC).slice();
     },
     fc1Back(w, units, g1, n) {
-      const p = place(w), s = scratch(w), dense = view(s.d, 1024);
+      const p = place(w), s = scratch, dense = view(s.d, 1024);
       dense.fill(0);
       for (let k = 0; k < n; k++) dense[units[k]] = g1[k];
       wasm.fc1_back(p.Wq, s.d, p.flat, s.a);

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 """6.html's data for a training run, in images/: the weights at each snapshot step as JavaScript
-(6_weights_STEP.js) and the run (6_run.js); and while the run goes on, its progress (6_live.js) and
+(6_weights_STEP.js), the run (6_run.js) and the test images (6_test.js); and while the run goes on, its progress (6_live.js) and
 the weights as they are now (6_weights_live.js), so that the page follows the run as it happens.
 
 cnn.train() writes them as it trains (RunPage, one of its callbacks); 6.py writes them for the run that
